@@ -1,0 +1,1 @@
+"""Protocol clients for the camera platforms. Pure asyncio + aiohttp; never imports homeassistant."""

@@ -1,0 +1,84 @@
+"""The Backend protocol: the seam every platform implements and Home Assistant consumes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from enum import StrEnum
+from typing import Any, Protocol, runtime_checkable
+
+from .model import CameraEvent, Device, DeviceState, StateGroup
+
+EventCallback = Callable[[CameraEvent], None]
+
+
+class Action(StrEnum):
+    """Actions a backend may run on a device."""
+
+    REBOOT = "reboot"
+    PTZ_RESET = "ptz_reset"
+    TRIGGER_ALARM = "trigger_alarm"
+    FORMAT_SD_CARD = "format_sd_card"
+
+
+class Setting(StrEnum):
+    """Writable settings; the value types are documented per member."""
+
+    SPEAKER_VOLUME = "speaker_volume"  # int 0..100
+    SPEAKER_MUTE = "speaker_mute"  # bool
+    MICROPHONE_VOLUME = "microphone_volume"  # int 0..100
+    MICROPHONE_MUTE = "microphone_mute"  # bool
+    NOISE_CANCELLING = "noise_cancelling"  # bool
+    POE_PORT_ENABLED = "poe_port_enabled"  # tuple[int, bool]: port, on
+    TIMING_MODE = "timing_mode"  # str
+    MAIN_RESOLUTION = "main_resolution"  # str
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """What Home Assistant needs from a platform."""
+
+    @property
+    def unique_id(self) -> str:
+        """A stable identity of the hub (serial, MAC or pinned certificate)."""
+
+    async def async_connect(self) -> None:
+        """Log in and learn the device identity; raises AuthError, ConnectError."""
+
+    async def async_get_devices(self) -> list[Device]:
+        """List the hub and its channels with their capabilities."""
+
+    async def async_get_state(
+        self, devices: Mapping[str, Device], groups: Collection[StateGroup]
+    ) -> dict[str, DeviceState]:
+        """Read the state groups asked for, in as few requests as the platform allows."""
+
+    async def async_set(self, device: Device, setting: Setting, value: Any) -> None:
+        """Write one setting."""
+
+    async def async_action(self, device: Device, action: Action, **kwargs: Any) -> None:
+        """Run an action on a device."""
+
+    async def async_stream_source(self, device: Device, stream: str) -> str | None:
+        """A stream URL Home Assistant can open (credentials embedded where needed)."""
+
+    async def async_snapshot(self, device: Device) -> bytes | None:
+        """A current JPEG still image."""
+
+    async def async_close(self) -> None:
+        """Release sessions and tokens; never raises."""
+
+
+@runtime_checkable
+class WebhookPushBackend(Backend, Protocol):
+    """A backend whose device POSTs events to a URL Home Assistant serves."""
+
+    async def async_register_push(self, url: str) -> None:
+        """Register ``url`` as the device's event target (never overwriting a foreign one)."""
+
+    async def async_unregister_push(self) -> None:
+        """Remove what async_register_push added."""
+
+    def parse_push(
+        self, content_type: str, body: bytes, remote: str | None
+    ) -> list[CameraEvent]:
+        """Parse and authenticate one pushed request; raises ProtocolError or AuthError."""

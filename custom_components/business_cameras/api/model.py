@@ -1,0 +1,193 @@
+"""Normalized data model shared by every platform backend and by the Home Assistant side."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Capability(StrEnum):
+    """What a device can do. Entities are gated on these, never on a platform name."""
+
+    LIVE_STREAM = "live_stream"
+    SNAPSHOT = "snapshot"
+    AUDIO_OUTPUT = "audio_output"
+    AUDIO_INPUT = "audio_input"
+    MANUAL_ALARM = "manual_alarm"
+    REBOOT = "reboot"
+    PTZ_RESET = "ptz_reset"
+    FORMAT_SD = "format_sd"
+    DISKS = "disks"
+    POE = "poe"
+    TIMING = "timing"
+    EVENT_SERVER = "event_server"
+    STREAM_SETTINGS = "stream_settings"
+    MOTION_EVENTS = "motion_events"
+    SMART_EVENTS = "smart_events"
+    DEVICE_EVENTS = "device_events"
+
+
+class StateGroup(StrEnum):
+    """A unit of state a backend reads in one go; entities name the groups they need."""
+
+    ONLINE = "online"
+    DISKS = "disks"
+    POE = "poe"
+    TIMING = "timing"
+    EVENT_SERVERS = "event_servers"
+    AUDIO = "audio"
+    STREAMS = "streams"
+
+
+class EventType(StrEnum):
+    """Normalized event kinds across platforms."""
+
+    MOTION = "motion"
+    PERSON = "person"
+    VEHICLE = "vehicle"
+    FACE = "face"
+    LINE_CROSSING = "line_crossing"
+    INTRUSION = "intrusion"
+    REGION_ENTERING = "region_entering"
+    REGION_EXITING = "region_exiting"
+    LOITERING = "loitering"
+    TAMPER = "tamper"
+    VIDEO_LOSS = "video_loss"
+    ALARM_INPUT = "alarm_input"
+    SCENE_CHANGE = "scene_change"
+    AUDIO = "audio"
+    OBJECT = "object"
+    DOORBELL = "doorbell"
+    DISK_ERROR = "disk_error"
+    DISK_FULL = "disk_full"
+    DISK_MISSING = "disk_missing"
+    POE_FAULT = "poe_fault"
+    DEVICE_FAULT = "device_fault"
+    STORAGE_FAULT = "storage_fault"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Device:
+    """A device or channel as Home Assistant shows it.
+
+    ``key`` is stable for the lifetime of the config entry (never a name or an IP address);
+    ``parent`` is the key of the device this one is reached through (an NVR for its channels).
+    """
+
+    key: str
+    name: str
+    manufacturer: str
+    model: str | None = None
+    sw_version: str | None = None
+    hw_version: str | None = None
+    serial: str | None = None
+    mac: str | None = None
+    ip: str | None = None
+    parent: str | None = None
+    channel: int | None = None
+    capabilities: frozenset[Capability] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Disk:
+    """A storage medium (NVR disk, SD card)."""
+
+    id: int
+    slot: int | None
+    status: str
+    total_gb: float | None
+    free_gb: float | None
+    writable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PoePort:
+    """One PoE port of an NVR."""
+
+    port: int
+    enabled: bool
+    status: int | None = None
+    power_w: float | None = None
+    max_power_w: float | None = None
+    linked: bool | None = None
+
+    @property
+    def faulted(self) -> bool:
+        """Short circuit, overload, illegal device or over-temperature (status 3..6)."""
+        return self.status is not None and self.status >= 3
+
+
+@dataclass(frozen=True, slots=True)
+class AudioSettings:
+    """Speaker or microphone settings of a channel."""
+
+    muted: bool
+    volume: int
+    system_volume: int | None = None
+    noise_cancelling: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StreamSettings:
+    """Encoder settings of one stream."""
+
+    resolution: str | None = None
+    bitrate_kbps: int | None = None
+    bitrate_type: str | None = None
+    quality: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventServer:
+    """An event-push target registered on a device."""
+
+    id: int
+    host: str
+    port: int
+    path: str
+    protocol: str
+    picture: bool
+
+
+@dataclass(slots=True)
+class DeviceState:
+    """Everything polled or pushed about one device. ``None`` means not read (or not offered)."""
+
+    online: bool = True
+    disks: list[Disk] | None = None
+    poe_ports: list[PoePort] | None = None
+    poe_total_w: float | None = None
+    poe_used_w: float | None = None
+    timing_mode: str | None = None
+    ntp_server: str | None = None
+    event_servers: list[EventServer] | None = None
+    audio_output: AudioSettings | None = None
+    audio_input: AudioSettings | None = None
+    streams: dict[str, StreamSettings] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CameraEvent:
+    """One event pushed by a device, normalized.
+
+    ``raw`` keeps the vendor's fields, so unknown types stay visible to automations.
+    """
+
+    device_key: str
+    type: EventType
+    time: datetime
+    vendor_type: str = ""
+    attributes: dict[str, Any] = field(default_factory=dict)
+    image: bytes | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PushTarget:
+    """Where a device should POST its events (Home Assistant's webhook)."""
+
+    url: str

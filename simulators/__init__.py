@@ -1,0 +1,1 @@
+"""Faithful device simulators. They never import the integration's code."""

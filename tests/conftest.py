@@ -1,0 +1,19 @@
+"""Shared fixtures: real loopback sockets for simulators on 127.0.0.0/8."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import pytest_socket
+
+# The harness blocks every socket; our tests talk to simulators on loopback addresses only.
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", *(f"127.0.0.{n}" for n in range(2, 40))]
+
+
+@pytest.fixture(autouse=True)
+def loopback_sockets() -> Iterator[None]:
+    """Allow TCP/UDP sockets, but connections only to 127.0.0.x."""
+    pytest_socket.enable_socket()
+    pytest_socket.socket_allow_hosts(LOOPBACK_HOSTS, allow_unix_socket=True)
+    yield
