@@ -78,7 +78,5 @@ class WebhookPushBackend(Backend, Protocol):
     async def async_unregister_push(self) -> None:
         """Remove what async_register_push added."""
 
-    def parse_push(
-        self, content_type: str, body: bytes, remote: str | None
-    ) -> list[CameraEvent]:
+    def parse_push(self, content_type: str, body: bytes, remote: str | None) -> list[CameraEvent]:
         """Parse and authenticate one pushed request; raises ProtocolError or AuthError."""
