@@ -1,1 +1,1 @@
-"""Protocol clients for the camera platforms. Pure asyncio + aiohttp; never imports homeassistant."""
+"""Protocol clients for the camera platforms: pure asyncio + aiohttp, no homeassistant."""
