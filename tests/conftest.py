@@ -12,5 +12,5 @@ LOOPBACK_HOSTS = ["127.0.0.1", "localhost", *(f"127.0.0.{n}" for n in range(2, 4
 @pytest.fixture(autouse=True)
 def loopback_sockets() -> None:
     """Allow TCP/UDP sockets, but connections only to 127.0.0.x."""
-    pytest_socket.enable_socket()
-    pytest_socket.socket_allow_hosts(LOOPBACK_HOSTS, allow_unix_socket=True)
+    pytest_socket.enable_socket()  # type: ignore[no-untyped-call]
+    pytest_socket.socket_allow_hosts(LOOPBACK_HOSTS, allow_unix_socket=True)  # type: ignore[no-untyped-call]
