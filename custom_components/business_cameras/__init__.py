@@ -1,0 +1,85 @@
+"""Business Cameras: SUNMI, TP-Link VIGI and TUMS, BVCSP and PTZ CGI cameras in Home Assistant."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.typing import ConfigType
+
+from .api.backend import Backend
+from .backends import async_create_backend
+from .const import DOMAIN
+from .coordinator import CamerasCoordinator
+from .push import PushLink, async_start_push
+from .services import async_setup_services
+
+_LOGGER = logging.getLogger(__name__)
+
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.CAMERA,
+    Platform.EVENT,
+    Platform.IMAGE,
+    Platform.NUMBER,
+    Platform.SELECT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+@dataclass(slots=True)
+class CamerasRuntimeData:
+    """What a loaded entry holds."""
+
+    backend: Backend
+    coordinator: CamerasCoordinator
+    push: PushLink | None = None
+
+
+type CamerasConfigEntry = ConfigEntry[CamerasRuntimeData]
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the services once, whatever entries exist."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: CamerasConfigEntry) -> bool:
+    """Connect to the hub, read its devices and start push."""
+    backend = async_create_backend(hass, entry)
+    coordinator = CamerasCoordinator(hass, entry, backend)
+    try:
+        await coordinator.async_config_entry_first_refresh()
+    except Exception:
+        await backend.async_close()
+        raise
+    entry.runtime_data = CamerasRuntimeData(backend=backend, coordinator=coordinator)
+    entry.runtime_data.push = await async_start_push(hass, entry, coordinator)
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    await coordinator.async_refresh_if_due()
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: CamerasConfigEntry) -> bool:
+    """Stop push (removing what was registered on the device) and unload the platforms."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        data = entry.runtime_data
+        if data.push is not None:
+            await data.push.async_stop()
+        await data.backend.async_close()
+    return unloaded
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: CamerasConfigEntry) -> None:
+    await hass.config_entries.async_reload(entry.entry_id)

@@ -1,0 +1,35 @@
+"""Constants for the Business Cameras integration."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Final
+
+DOMAIN: Final = "business_cameras"
+MANUFACTURER_TPLINK: Final = "TP-Link"
+
+CONF_PLATFORM: Final = "platform"
+CONF_FINGERPRINT: Final = "fingerprint"
+CONF_HUB_ID: Final = "hub_id"
+CONF_WEBHOOK_ID: Final = "webhook_id"
+CONF_SCAN_INTERVAL: Final = "scan_interval"
+CONF_STREAM: Final = "stream"
+CONF_CONFIRM: Final = "confirm"
+
+PLATFORM_VIGI: Final = "vigi"
+
+DEFAULT_VIGI_PORT: Final = 20443
+DEFAULT_SCAN_INTERVAL: Final = 60
+MIN_SCAN_INTERVAL: Final = 10
+MAX_SCAN_INTERVAL: Final = 3600
+STREAM_MAIN: Final = "main"
+STREAM_SUB: Final = "sub"
+
+# One-shot events keep their binary_sensor on this long after the last push.
+EVENT_OFF_DELAY: Final = timedelta(seconds=30)
+# Largest push body accepted by the webhook (JSON plus a few JPEGs).
+MAX_PUSH_BYTES: Final = 4 * 1024 * 1024
+
+ISSUE_CERTIFICATE_CHANGED: Final = "certificate_changed"
+ISSUE_ACCOUNT_LOCKED: Final = "account_locked"
+ISSUE_PUSH_UNAVAILABLE: Final = "push_unavailable"

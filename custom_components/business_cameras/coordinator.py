@@ -1,0 +1,277 @@
+"""One coordinator per config entry, generic over any Backend.
+
+Pushed events update the data at once (async_set_updated_data); polling reads only the state
+groups that an enabled entity needs, and slow-changing groups only every few cycles.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .api.backend import Backend
+from .api.errors import (
+    ApiError,
+    AuthError,
+    CameraError,
+    CertificateMismatchError,
+    LockedError,
+)
+from .api.model import CameraEvent, Device, DeviceState, EventType, StateGroup
+from .const import (
+    CONF_SCAN_INTERVAL,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    ISSUE_ACCOUNT_LOCKED,
+    ISSUE_CERTIFICATE_CHANGED,
+)
+
+if TYPE_CHECKING:
+    from . import CamerasConfigEntry
+
+_LOGGER = logging.getLogger(__name__)
+
+# Groups whose values change only when someone edits a setting: read every Nth poll.
+SLOW_GROUPS: dict[StateGroup, int] = {
+    StateGroup.TIMING: 10,
+    StateGroup.EVENT_SERVERS: 10,
+    StateGroup.STREAMS: 10,
+    StateGroup.AUDIO: 5,
+}
+
+EventListener = Callable[[CameraEvent], None]
+
+
+@dataclass(slots=True)
+class CamerasData:
+    """What the entities read. ``changed`` names the devices the last update touched."""
+
+    devices: dict[str, Device]
+    states: dict[str, DeviceState]
+    events: dict[str, dict[EventType, CameraEvent]] = field(default_factory=dict)
+    changed: frozenset[str] | None = None
+
+
+class CamerasCoordinator(DataUpdateCoordinator[CamerasData]):
+    """Polls a Backend for what no push carries and merges pushed events."""
+
+    config_entry: CamerasConfigEntry
+
+    def __init__(self, hass: HomeAssistant, entry: CamerasConfigEntry, backend: Backend) -> None:
+        """Create the coordinator; nothing is fetched before _async_setup."""
+        interval = entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
+        super().__init__(
+            hass,
+            _LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {entry.title}",
+            update_interval=timedelta(seconds=interval),
+            always_update=False,
+        )
+        self.backend = backend
+        self.devices: dict[str, Device] = {}
+        self._needs: Counter[StateGroup] = Counter()
+        self._due: set[StateGroup] = set()
+        self._cycle = 0
+        self._event_listeners: dict[str, list[EventListener]] = {}
+
+    @property
+    def hub_id(self) -> str:
+        """The stable id every unique_id of this entry starts with."""
+        return self.backend.unique_id
+
+    async def _async_setup(self) -> None:
+        try:
+            await self.backend.async_connect()
+            devices = await self.backend.async_get_devices()
+        except CameraError as err:
+            self._raise_for(err)
+        self.devices = {device.key: device for device in devices}
+        # Entities made per disk or per PoE port need these before the platforms set up;
+        # every other group is read once an enabled entity asks for it.
+        self._due = {StateGroup.DISKS, StateGroup.POE}
+
+    async def _async_update_data(self) -> CamerasData:
+        groups = self._groups_for_this_cycle()
+        try:
+            states = await self.backend.async_get_state(self.devices, groups)
+        except CameraError as err:
+            self._raise_for(err)
+        self._clear_issues()
+        previous = self.data
+        if previous is not None:
+            states = _merge_states(previous.states, states, groups)
+        return CamerasData(
+            devices=self.devices,
+            states=states,
+            events=previous.events if previous is not None else {},
+            changed=None,
+        )
+
+    def _groups_for_this_cycle(self) -> set[StateGroup]:
+        self._cycle += 1
+        groups = {StateGroup.ONLINE} | self._due
+        for group, count in self._needs.items():
+            if count <= 0:
+                continue
+            every = SLOW_GROUPS.get(group, 1)
+            if self._cycle % every == 0 or self.data is None:
+                groups.add(group)
+        self._due = set()
+        return groups
+
+    def _raise_for(self, err: CameraError) -> None:
+        """Turn an api error into what the coordinator machinery expects. Always raises."""
+        if isinstance(err, CertificateMismatchError):
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                f"{ISSUE_CERTIFICATE_CHANGED}_{self.config_entry.entry_id}",
+                is_fixable=True,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key=ISSUE_CERTIFICATE_CHANGED,
+                translation_placeholders={
+                    "title": self.config_entry.title,
+                    "fingerprint": err.got,
+                },
+                data={"entry_id": self.config_entry.entry_id, "fingerprint": err.got},
+            )
+            raise UpdateFailed(
+                translation_domain=DOMAIN, translation_key="certificate_changed"
+            ) from err
+        if isinstance(err, LockedError):
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                f"{ISSUE_ACCOUNT_LOCKED}_{self.config_entry.entry_id}",
+                is_fixable=False,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key=ISSUE_ACCOUNT_LOCKED,
+                translation_placeholders={
+                    "title": self.config_entry.title,
+                    "minutes": str(max(1, round(err.retry_after / 60))),
+                },
+            )
+            raise UpdateFailed(translation_domain=DOMAIN, translation_key="locked") from err
+        if isinstance(err, AuthError):
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="invalid_auth"
+            ) from err
+        if isinstance(err, ApiError):
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="api_error",
+                translation_placeholders={"code": str(err.code), "endpoint": err.endpoint},
+            ) from err
+        raise UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="cannot_connect",
+            translation_placeholders={"error": type(err).__name__},
+        ) from err
+
+    def _clear_issues(self) -> None:
+        entry_id = self.config_entry.entry_id
+        for issue in (ISSUE_CERTIFICATE_CHANGED, ISSUE_ACCOUNT_LOCKED):
+            ir.async_delete_issue(self.hass, DOMAIN, f"{issue}_{entry_id}")
+
+    @callback
+    def async_register_needs(self, groups: Iterable[StateGroup]) -> CALLBACK_TYPE:
+        """Record that an enabled entity reads ``groups``; the returned callback forgets it."""
+        groups = tuple(groups)
+        new = [group for group in groups if self._needs[group] == 0]
+        self._needs.update(groups)
+        self._due.update(new)
+
+        @callback
+        def _release() -> None:
+            self._needs.subtract(groups)
+
+        return _release
+
+    @property
+    def needed_groups(self) -> frozenset[StateGroup]:
+        """The state groups at least one enabled entity reads."""
+        return frozenset(group for group, count in self._needs.items() if count > 0)
+
+    async def async_refresh_if_due(self) -> None:
+        """Read at once the groups that entities added since the last poll need."""
+        if self._due:
+            await self.async_refresh()
+
+    async def async_refresh_after_write(self, group: StateGroup) -> None:
+        """Read only ``group`` at once after a write, whatever its usual rate."""
+        try:
+            fresh = await self.backend.async_get_state(self.devices, {group})
+        except CameraError as err:
+            _LOGGER.debug("Reading %s back after a write failed: %s", group, err)
+            self._due.add(group)
+            return
+        states = _merge_states(self.data.states, fresh, {group})
+        self.async_set_updated_data(replace(self.data, states=states, changed=None))
+
+    @callback
+    def async_add_event_listener(self, device_key: str, listener: EventListener) -> CALLBACK_TYPE:
+        """Call ``listener`` for every event of ``device_key``."""
+        listeners = self._event_listeners.setdefault(device_key, [])
+        listeners.append(listener)
+
+        @callback
+        def _remove() -> None:
+            listeners.remove(listener)
+
+        return _remove
+
+    @callback
+    def async_handle_events(self, events: Iterable[CameraEvent]) -> None:
+        """Merge pushed events into the data and notify only the devices they touch."""
+        touched: set[str] = set()
+        latest = {key: dict(by_type) for key, by_type in self.data.events.items()}
+        for event in events:
+            if event.device_key not in self.devices:
+                _LOGGER.debug("Event for unknown device %s ignored", event.device_key)
+                continue
+            latest.setdefault(event.device_key, {})[event.type] = event
+            touched.add(event.device_key)
+            for listener in list(self._event_listeners.get(event.device_key, ())):
+                listener(event)
+        if touched:
+            self.async_set_updated_data(
+                replace(self.data, events=latest, changed=frozenset(touched))
+            )
+
+
+def _merge_states(
+    previous: dict[str, DeviceState],
+    fresh: dict[str, DeviceState],
+    groups: set[StateGroup],
+) -> dict[str, DeviceState]:
+    """Keep values of groups not read this cycle from the previous poll."""
+    kept = {
+        StateGroup.ONLINE: ("online",),
+        StateGroup.DISKS: ("disks",),
+        StateGroup.POE: ("poe_ports", "poe_total_w", "poe_used_w"),
+        StateGroup.TIMING: ("timing_mode", "ntp_server"),
+        StateGroup.EVENT_SERVERS: ("event_servers",),
+        StateGroup.AUDIO: ("audio_output", "audio_input"),
+        StateGroup.STREAMS: ("streams",),
+    }
+    merged: dict[str, DeviceState] = {}
+    for key, state in fresh.items():
+        old = previous.get(key)
+        if old is not None:
+            for group, attrs in kept.items():
+                if group in groups:
+                    continue
+                for attr in attrs:
+                    setattr(state, attr, getattr(old, attr))
+        merged[key] = state
+    return merged

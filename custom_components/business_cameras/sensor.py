@@ -1,0 +1,184 @@
+"""Sensors: storage, PoE budget, time source and stream settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import EntityCategory, UnitOfDataRate, UnitOfInformation, UnitOfPower
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+
+from . import CamerasConfigEntry
+from .api.model import Capability, DeviceState, Disk, PoePort, StateGroup
+from .entity import CamerasEntity, CamerasEntityDescription, build_entities, has
+
+PARALLEL_UPDATES = 0
+
+DISK_STATUSES = ["normal", "full", "unformatted", "formatting", "miss", "abnormal"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CamerasSensorDescription(CamerasEntityDescription, SensorEntityDescription):
+    """A sensor reading one value of a device's state (``index`` for per-disk/port ones)."""
+
+    value_fn: Callable[[DeviceState, int | None], StateType]
+
+
+def _disk(state: DeviceState, index: int | None) -> Disk | None:
+    return next((d for d in state.disks or () if d.id == index), None)
+
+
+def _port(state: DeviceState, index: int | None) -> PoePort | None:
+    return next((p for p in state.poe_ports or () if p.port == index), None)
+
+
+def _disk_ids(state: DeviceState) -> list[int]:
+    return [disk.id for disk in state.disks or ()]
+
+
+def _port_numbers(state: DeviceState) -> list[int]:
+    return [port.port for port in state.poe_ports or ()]
+
+
+def _disk_status(state: DeviceState, index: int | None) -> StateType:
+    disk = _disk(state, index)
+    if disk is None:
+        return None
+    return disk.status if disk.status in DISK_STATUSES else "abnormal"
+
+
+def _main_stream(attr: str) -> Callable[[DeviceState, int | None], StateType]:
+    def _fn(state: DeviceState, _index: int | None) -> StateType:
+        stream = state.streams.get("main")
+        return None if stream is None else getattr(stream, attr)
+
+    return _fn
+
+
+_DISK = frozenset({StateGroup.DISKS})
+_POE = frozenset({StateGroup.POE})
+
+SENSORS: tuple[CamerasSensorDescription, ...] = (
+    CamerasSensorDescription(
+        key="disk_status",
+        translation_key="disk_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=DISK_STATUSES,
+        supported_fn=has(Capability.DISKS),
+        needs=_DISK,
+        index_fn=_disk_ids,
+        value_fn=_disk_status,
+    ),
+    CamerasSensorDescription(
+        key="disk_total",
+        translation_key="disk_total",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        native_unit_of_measurement=UnitOfInformation.GIGABYTES,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        supported_fn=has(Capability.DISKS),
+        needs=_DISK,
+        index_fn=_disk_ids,
+        value_fn=lambda state, i: (d.total_gb if (d := _disk(state, i)) else None),
+    ),
+    CamerasSensorDescription(
+        key="disk_free",
+        translation_key="disk_free",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfInformation.GIGABYTES,
+        supported_fn=has(Capability.DISKS),
+        needs=_DISK,
+        index_fn=_disk_ids,
+        value_fn=lambda state, i: (d.free_gb if (d := _disk(state, i)) else None),
+    ),
+    CamerasSensorDescription(
+        key="poe_budget",
+        translation_key="poe_budget",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        supported_fn=has(Capability.POE),
+        needs=_POE,
+        value_fn=lambda state, _i: state.poe_total_w,
+    ),
+    CamerasSensorDescription(
+        key="poe_power",
+        translation_key="poe_power",
+        device_class=SensorDeviceClass.POWER,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        supported_fn=has(Capability.POE),
+        needs=_POE,
+        value_fn=lambda state, _i: state.poe_used_w,
+    ),
+    CamerasSensorDescription(
+        key="poe_port_power",
+        translation_key="poe_port_power",
+        device_class=SensorDeviceClass.POWER,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        entity_registry_enabled_default=False,
+        supported_fn=has(Capability.POE),
+        needs=_POE,
+        index_fn=_port_numbers,
+        value_fn=lambda state, i: (p.power_w if (p := _port(state, i)) else None),
+    ),
+    CamerasSensorDescription(
+        key="ntp_server",
+        translation_key="ntp_server",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        supported_fn=has(Capability.TIMING),
+        needs=frozenset({StateGroup.TIMING}),
+        value_fn=lambda state, _i: state.ntp_server,
+    ),
+    CamerasSensorDescription(
+        key="main_resolution",
+        translation_key="main_resolution",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        supported_fn=has(Capability.STREAM_SETTINGS),
+        needs=frozenset({StateGroup.STREAMS}),
+        value_fn=_main_stream("resolution"),
+    ),
+    CamerasSensorDescription(
+        key="main_bitrate",
+        translation_key="main_bitrate",
+        device_class=SensorDeviceClass.DATA_RATE,
+        native_unit_of_measurement=UnitOfDataRate.KILOBITS_PER_SECOND,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        supported_fn=has(Capability.STREAM_SETTINGS),
+        needs=frozenset({StateGroup.STREAMS}),
+        value_fn=_main_stream("bitrate_kbps"),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: CamerasConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the sensors every device supports."""
+    coordinator = entry.runtime_data.coordinator
+    async_add_entities(build_entities(coordinator, SENSORS, CamerasSensor))
+
+
+class CamerasSensor(CamerasEntity, SensorEntity):
+    """A sensor driven by a value_fn."""
+
+    entity_description: CamerasSensorDescription
+
+    @property
+    def native_value(self) -> StateType:
+        """The value from the latest state."""
+        state = self.device_state
+        if state is None:
+            return None
+        return self.entity_description.value_fn(state, self._index)

@@ -1,0 +1,124 @@
+"""Switches: audio mutes and noise cancelling per channel, PoE port power on the hub."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from . import CamerasConfigEntry
+from .api.backend import Setting
+from .api.model import Capability, DeviceState, StateGroup
+from .entity import (
+    CamerasEntity,
+    CamerasEntityDescription,
+    async_write_setting,
+    build_entities,
+    has,
+)
+
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class CamerasSwitchDescription(CamerasEntityDescription, SwitchEntityDescription):
+    """A switch: read with value_fn, written as ``setting`` with value_to_write(on, index)."""
+
+    value_fn: Callable[[DeviceState, int | None], bool | None]
+    setting: Setting
+    group: StateGroup
+    value_to_write: Callable[[bool, int | None], Any] = lambda on, _index: on
+
+
+_AUDIO = frozenset({StateGroup.AUDIO})
+
+
+def _port_enabled(state: DeviceState, index: int | None) -> bool | None:
+    port = next((p for p in state.poe_ports or () if p.port == index), None)
+    return None if port is None else port.enabled
+
+
+SWITCHES: tuple[CamerasSwitchDescription, ...] = (
+    CamerasSwitchDescription(
+        key="speaker_mute",
+        translation_key="speaker_mute",
+        entity_category=EntityCategory.CONFIG,
+        supported_fn=has(Capability.AUDIO_OUTPUT),
+        needs=_AUDIO,
+        value_fn=lambda s, _i: None if s.audio_output is None else s.audio_output.muted,
+        setting=Setting.SPEAKER_MUTE,
+        group=StateGroup.AUDIO,
+    ),
+    CamerasSwitchDescription(
+        key="microphone_mute",
+        translation_key="microphone_mute",
+        entity_category=EntityCategory.CONFIG,
+        supported_fn=has(Capability.AUDIO_INPUT),
+        needs=_AUDIO,
+        value_fn=lambda s, _i: None if s.audio_input is None else s.audio_input.muted,
+        setting=Setting.MICROPHONE_MUTE,
+        group=StateGroup.AUDIO,
+    ),
+    CamerasSwitchDescription(
+        key="noise_cancelling",
+        translation_key="noise_cancelling",
+        entity_category=EntityCategory.CONFIG,
+        supported_fn=has(Capability.AUDIO_INPUT),
+        needs=_AUDIO,
+        value_fn=lambda s, _i: None if s.audio_input is None else s.audio_input.noise_cancelling,
+        setting=Setting.NOISE_CANCELLING,
+        group=StateGroup.AUDIO,
+    ),
+    CamerasSwitchDescription(
+        key="poe_port",
+        translation_key="poe_port",
+        entity_category=EntityCategory.CONFIG,
+        supported_fn=has(Capability.POE),
+        needs=frozenset({StateGroup.POE}),
+        index_fn=lambda state: [port.port for port in state.poe_ports or ()],
+        value_fn=_port_enabled,
+        setting=Setting.POE_PORT_ENABLED,
+        group=StateGroup.POE,
+        value_to_write=lambda on, index: (index, on),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: CamerasConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the switches every device supports."""
+    coordinator = entry.runtime_data.coordinator
+    async_add_entities(build_entities(coordinator, SWITCHES, CamerasSwitch))
+
+
+class CamerasSwitch(CamerasEntity, SwitchEntity):
+    """A switch backed by one writable setting."""
+
+    entity_description: CamerasSwitchDescription
+
+    @property
+    def is_on(self) -> bool | None:
+        """The setting as last read."""
+        state = self.device_state
+        return None if state is None else self.entity_description.value_fn(state, self._index)
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Switch on."""
+        await self._async_write(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Switch off."""
+        await self._async_write(False)
+
+    async def _async_write(self, on: bool) -> None:
+        description = self.entity_description
+        value = description.value_to_write(on, self._index)
+        await async_write_setting(self, description.setting, value, description.group)
