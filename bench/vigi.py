@@ -25,6 +25,7 @@ from pytest_homeassistant_custom_component.common import (
     async_test_home_assistant,
 )
 
+from custom_components.business_cameras import PLATFORMS
 from custom_components.business_cameras.api.vigi.client import VigiClient
 from custom_components.business_cameras.const import DOMAIN
 from simulators.vigi import VigiSimulator
@@ -105,7 +106,9 @@ async def run(channels: int, events: int, cycles: int) -> None:
     await sim.start()
     async with async_test_home_assistant() as hass:
         hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
-        await async_setup_component(hass, "http", {})
+        # Everything that registers HTTP routes comes before the server freezes its router.
+        for component in ("http", "webhook", "repairs", *PLATFORMS):
+            await async_setup_component(hass, component, {})
         runner, port = await serve_http(hass)
         await hass.config.async_update(internal_url=f"http://127.0.0.1:{port}")
         entry = MockConfigEntry(
