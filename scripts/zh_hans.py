@@ -55,6 +55,7 @@ ZH: dict[str, str] = {
     "Tampering": "遮挡/破坏",
     "Video loss": "视频丢失",
     "Online": "在线",
+    "Event push registered": "事件推送已注册",
     "Disk error": "硬盘错误",
     "Disk full": "硬盘已满",
     "PoE fault": "PoE 故障",

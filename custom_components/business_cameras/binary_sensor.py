@@ -113,6 +113,15 @@ BINARY_SENSORS: tuple[CamerasBinarySensorDescription, ...] = (
         always_available=True,
     ),
     CamerasBinarySensorDescription(
+        key="push_registered",
+        translation_key="push_registered",
+        device_class=BinarySensorDeviceClass.CONNECTIVITY,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        supported_fn=has(Capability.EVENT_SERVER),
+        needs=frozenset({StateGroup.EVENT_SERVERS}),
+        state_fn=lambda state: state.extra.get("push_registered"),
+    ),
+    CamerasBinarySensorDescription(
         key="disk_error",
         translation_key="disk_error",
         device_class=BinarySensorDeviceClass.PROBLEM,

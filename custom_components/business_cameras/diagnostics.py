@@ -29,6 +29,7 @@ TO_REDACT = {
     "refresh_token",
     "secret_key",
     "dev_id",
+    "nvr_id",
     "device_id",
     "unique_id",
 }

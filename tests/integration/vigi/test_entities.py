@@ -260,6 +260,24 @@ async def test_changed_password_starts_reauth(
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
 
 
+@pytest.mark.parametrize("sim_options", [{"max_failures": 1, "lockout_seconds": 600}])
+async def test_lockout_raises_an_issue_and_stops_logins(
+    hass: HomeAssistant, vigi_sim: VigiSimulator, vigi_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, vigi_entry)
+    coordinator = vigi_entry.runtime_data.coordinator
+    vigi_sim.auth.password = "changed-on-the-nvr"
+    vigi_sim.restart()
+    await coordinator.async_refresh()  # wrong password: reauth, and the NVR locks the account
+    await coordinator.async_refresh()
+    issue_id = f"account_locked_{vigi_entry.entry_id}"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
+    logins = vigi_sim.requests["GET /openapi/token"]
+    for _ in range(3):
+        await coordinator.async_refresh()
+    assert vigi_sim.requests["GET /openapi/token"] == logins  # no attempt while locked
+
+
 async def test_changed_certificate_raises_a_fixable_issue(
     hass: HomeAssistant, vigi_sim: VigiSimulator, vigi_entry: MockConfigEntry
 ) -> None:

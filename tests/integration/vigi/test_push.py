@@ -60,8 +60,12 @@ async def test_setup_registers_and_unload_removes_event_server(
     assert len(servers) == 1
     assert servers[0].port == http_port
     assert servers[0].url == WEBHOOK_PATH
+    assert WEBHOOK_PATH.rsplit("/", 1)[1] in hass.data["webhook"]
+    registered = entity_id(hass, "binary_sensor", "nvr_push_registered", vigi_sim)
+    assert hass.states.get(registered).state == STATE_ON  # type: ignore[union-attr]
     assert await hass.config_entries.async_unload(vigi_entry.entry_id)
     assert not vigi_sim.state.event_servers
+    assert WEBHOOK_PATH.rsplit("/", 1)[1] not in hass.data["webhook"]
 
 
 async def test_foreign_event_servers_are_left_alone(
@@ -101,6 +105,28 @@ async def test_pushed_motion_turns_sensor_on_and_fires_event(
     await wait_for(lambda: hass.states.get(person).state == STATE_ON)  # type: ignore[union-attr]
     assert hass.states.get(event).attributes["event_type"] == "person"  # type: ignore[union-attr]
     assert await hass.config_entries.async_unload(vigi_entry.entry_id)
+
+
+async def test_undocumented_event_is_kept_not_dropped(
+    hass: HomeAssistant,
+    vigi_sim: VigiSimulator,
+    vigi_entry: MockConfigEntry,
+    http_port: int,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await setup_entry(hass, vigi_entry)
+    event = entity_id(hass, "event", "ch1_camera_event", vigi_sim)
+    with caplog.at_level(logging.DEBUG):
+        await vigi_sim.trigger_event(channel=1, type=1, sub_types=[99], picture=False)
+        await vigi_sim.trigger_event(channel=1, type=1, sub_types=[99], picture=False)
+    await wait_for(lambda: hass.states.get(event).state != STATE_UNKNOWN)  # type: ignore[union-attr]
+    fired = hass.states.get(event)
+    assert fired is not None
+    assert fired.attributes["event_type"] == "unknown"
+    assert fired.attributes["vendor_sub_type"] == 99
+    assert fired.attributes["raw"]["sub_type"] == [99]
+    assert caplog.text.count("Undocumented event type 1 sub_type 99") <= 1
+    assert "Traceback" not in caplog.text
 
 
 async def test_device_event_reaches_nvr_entities(

@@ -257,7 +257,14 @@ class VigiBackend:
             ntp = await self._soft(client.ntp(), "ntp")
             nvr.ntp_server = ntp.server if ntp is not None else None
         if StateGroup.EVENT_SERVERS in groups and Capability.EVENT_SERVER in caps:
-            nvr.event_servers = await self._soft(client.event_servers(), "event_server")
+            servers = await self._soft(client.event_servers(), "event_server")
+            nvr.event_servers = servers
+            target = self._push_target
+            if servers is not None:
+                # Someone may delete our slot in the NVR's web UI: show it, so it can be fixed.
+                nvr.extra["push_registered"] = target is not None and any(
+                    _same_target(server, target) for server in servers
+                )
 
     def _audio_jobs(
         self, device: Device, state: DeviceState

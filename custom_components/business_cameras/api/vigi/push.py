@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,6 +15,8 @@ from typing import Any, Final
 from ..errors import ProtocolError
 from ..model import CameraEvent, EventType
 from .parsers import decode_strings, opt_int, opt_str, to_int
+
+_LOGGER = logging.getLogger(__name__)
 
 MAX_BODY_BYTES: Final = 16 * 1024 * 1024
 MAX_PARTS: Final = 16
@@ -111,10 +114,17 @@ class VigiPush:
     images: list[bytes] = field(default_factory=list)
 
 
+# (type, sub_type) pairs outside Appendix IV already reported, so each is logged once.
+_REPORTED_UNKNOWN: set[tuple[int, int | None]] = set()
+
+
 def classify(type_: int, sub_type: int | None) -> tuple[EventType, str]:
     """Return the normalised type and a human label for a (type, sub_type) pair."""
     if sub_type is not None and (type_, sub_type) in EVENT_TABLE:
         return EVENT_TABLE[(type_, sub_type)]
+    if (type_, sub_type) not in _REPORTED_UNKNOWN:
+        _REPORTED_UNKNOWN.add((type_, sub_type))
+        _LOGGER.debug("Undocumented event type %s sub_type %s kept as 'unknown'", type_, sub_type)
     kind = TYPE_LABELS.get(type_, f"Event type {type_}")
     return EventType.UNKNOWN, kind if sub_type is None else f"{kind} {sub_type}"
 
