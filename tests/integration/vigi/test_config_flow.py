@@ -73,6 +73,14 @@ async def test_wrong_password_then_right(hass: HomeAssistant, vigi_sim: VigiSimu
     assert vigi_sim.requests["GET /openapi/token"] == 2
 
 
+async def test_nvr_error_after_login(hass: HomeAssistant, vigi_sim: VigiSimulator) -> None:
+    flow_id = await start_vigi_flow(hass)
+    await hass.config_entries.flow.async_configure(flow_id, form_input(vigi_sim))
+    vigi_sim.inject_fault("http500", count=5, path="/openapi/added_devices")
+    result = await hass.config_entries.flow.async_configure(flow_id, {})
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
 @pytest.mark.parametrize("sim_options", [{"max_failures": 1}])
 async def test_locked_account(hass: HomeAssistant, vigi_sim: VigiSimulator) -> None:
     flow_id = await start_vigi_flow(hass)

@@ -23,6 +23,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.business_cameras.const import DOMAIN
 from simulators.vigi import VigiSimulator
+from simulators.vigi.state import EventServer
 
 from ..conftest import HUB_ID, VIGI_PASSWORD, setup_entry
 
@@ -279,7 +280,10 @@ async def test_lockout_raises_an_issue_and_stops_logins(
 
 
 async def test_changed_certificate_raises_a_fixable_issue(
-    hass: HomeAssistant, vigi_sim: VigiSimulator, vigi_entry: MockConfigEntry
+    hass: HomeAssistant,
+    vigi_sim: VigiSimulator,
+    vigi_entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
 ) -> None:
     await setup_entry(hass, vigi_entry)
     port = vigi_sim.port
@@ -288,17 +292,48 @@ async def test_changed_certificate_raises_a_fixable_issue(
     await replacement.start()
     try:
         await vigi_entry.runtime_data.coordinator.async_refresh()
-        issue = ir.async_get(hass).async_get_issue(
-            DOMAIN, f"certificate_changed_{vigi_entry.entry_id}"
-        )
+        issue_id = f"certificate_changed_{vigi_entry.entry_id}"
+        issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
         assert issue is not None
         assert issue.is_fixable
         assert issue.data is not None
         assert issue.data["fingerprint"] == replacement.fingerprint
         assert replacement.requests["GET /openapi/token"] == 0  # nothing sent to an unknown cert
+
+        # The user checks the fingerprint and accepts it in Repairs: the entry reloads with it.
+        client = await hass_client()
+        response = await client.post(
+            "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id}
+        )
+        flow = await response.json()
+        assert flow["step_id"] == "confirm"
+        shown = flow["description_placeholders"]["fingerprint"]
+        assert shown.replace(":", "").lower() == replacement.fingerprint
+        response = await client.post(f"/api/repairs/issues/fix/{flow['flow_id']}", json={})
+        assert (await response.json())["type"] == "create_entry"
+        await hass.async_block_till_done()
+        assert vigi_entry.data["fingerprint"] == replacement.fingerprint
+        assert vigi_entry.state is ConfigEntryState.LOADED
+        assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+        assert replacement.requests["GET /openapi/token"] >= 1
         await hass.config_entries.async_unload(vigi_entry.entry_id)
     finally:
         await replacement.stop()
+
+
+async def test_no_free_event_server_slot_raises_an_issue_and_polls(
+    hass: HomeAssistant, vigi_sim: VigiSimulator, vigi_entry: MockConfigEntry
+) -> None:
+    for slot in (1, 2, 3):
+        vigi_sim.state.event_servers[slot] = EventServer(
+            slot, "127.0.0.9", 3000 + slot, "/theirs", "HTTP", "on"
+        )
+    await setup_entry(hass, vigi_entry)
+    assert vigi_entry.state is ConfigEntryState.LOADED
+    assert vigi_entry.runtime_data.push is None
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"push_unavailable_{vigi_entry.entry_id}")
+    assert issue is not None
+    assert sorted(s.url for s in vigi_sim.state.event_servers.values()) == ["/theirs"] * 3
 
 
 async def test_diagnostics_are_redacted(
