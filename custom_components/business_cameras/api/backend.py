@@ -9,6 +9,7 @@ from typing import Any, Protocol, runtime_checkable
 from .model import CameraEvent, Device, DeviceState, StateGroup
 
 EventCallback = Callable[[CameraEvent], None]
+StateCallback = Callable[[bool], None]
 
 
 class Action(StrEnum):
@@ -18,6 +19,8 @@ class Action(StrEnum):
     PTZ_RESET = "ptz_reset"
     TRIGGER_ALARM = "trigger_alarm"
     FORMAT_SD_CARD = "format_sd_card"
+    AUTO_FOCUS = "auto_focus"
+    RESET_ZOOM_FOCUS = "reset_zoom_focus"
 
 
 class Setting(StrEnum):
@@ -31,6 +34,21 @@ class Setting(StrEnum):
     POE_PORT_ENABLED = "poe_port_enabled"  # tuple[int, bool]: port, on
     TIMING_MODE = "timing_mode"  # str
     MAIN_RESOLUTION = "main_resolution"  # str
+    STATUS_LED = "status_led"  # bool
+    MOTION_DETECTION = "motion_detection"  # bool
+    FACE_RECOGNITION = "face_recognition"  # bool
+    IR_MODE = "ir_mode"  # str, one of Device.ir_modes
+    ROTATION = "rotation"  # int, one of Device.rotation_options
+    ZOOM = "zoom"  # int 0..Device.zoom_max
+    FOCUS = "focus"  # int 0..Device.focus_max
+
+
+class PushMethod(StrEnum):
+    """How events reach Home Assistant."""
+
+    CHANNEL = "channel"  # a connection Home Assistant keeps open to the device
+    WEBHOOK = "webhook"  # the device POSTs to Home Assistant
+    POLL = "poll"  # neither is live
 
 
 @runtime_checkable
@@ -80,3 +98,17 @@ class WebhookPushBackend(Backend, Protocol):
 
     def parse_push(self, content_type: str, body: bytes, remote: str | None) -> list[CameraEvent]:
         """Parse and authenticate one pushed request; raises ProtocolError or AuthError."""
+
+
+@runtime_checkable
+class ChannelPushBackend(Backend, Protocol):
+    """A backend that keeps its own connection to the device for events."""
+
+    async def async_start_channel(self, on_event: EventCallback, on_state: StateCallback) -> None:
+        """Open the channel and keep it open (reconnecting with backoff) until stopped.
+
+        ``on_state(True)`` once subscribed, ``on_state(False)`` when the channel drops.
+        """
+
+    async def async_stop_channel(self) -> None:
+        """Close the channel; never raises."""

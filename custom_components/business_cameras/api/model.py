@@ -27,6 +27,18 @@ class Capability(StrEnum):
     MOTION_EVENTS = "motion_events"
     SMART_EVENTS = "smart_events"
     DEVICE_EVENTS = "device_events"
+    FACE_EVENTS = "face_events"
+    STATUS_LED = "status_led"
+    MOTION_DETECTION = "motion_detection"
+    FACE_RECOGNITION = "face_recognition"
+    IR_MODE = "ir_mode"
+    ROTATION = "rotation"
+    ZOOM = "zoom"
+    FOCUS = "focus"
+    AUTO_FOCUS = "auto_focus"
+    MEMORY_CARD = "memory_card"
+    PEOPLE_FLOW = "people_flow"
+    FIRMWARE = "firmware"
 
 
 class StateGroup(StrEnum):
@@ -39,6 +51,14 @@ class StateGroup(StrEnum):
     EVENT_SERVERS = "event_servers"
     AUDIO = "audio"
     STREAMS = "streams"
+    INFO = "info"
+    LED = "led"
+    DETECTION = "detection"
+    FACE_SETTINGS = "face_settings"
+    IMAGE = "image"
+    ZOOM_FOCUS = "zoom_focus"
+    MEMORY_CARD = "memory_card"
+    PEOPLE_FLOW = "people_flow"
 
 
 class EventType(StrEnum):
@@ -89,6 +109,11 @@ class Device:
     parent: str | None = None
     channel: int | None = None
     capabilities: frozenset[Capability] = frozenset()
+    # Allowed values where the model restricts them (rotation angles, IR modes, lens ranges).
+    rotation_options: tuple[int, ...] = ()
+    ir_modes: tuple[str, ...] = ()
+    zoom_max: int | None = None
+    focus_max: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +166,15 @@ class StreamSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PeopleFlow:
+    """Customer counts for today (since local midnight)."""
+
+    entered: int | None
+    exited: int | None
+    passed: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class EventServer:
     """An event-push target registered on a device."""
 
@@ -167,6 +201,16 @@ class DeviceState:
     audio_output: AudioSettings | None = None
     audio_input: AudioSettings | None = None
     streams: dict[str, StreamSettings] = field(default_factory=dict)
+    firmware: str | None = None
+    status_led: bool | None = None
+    motion_detection: bool | None = None
+    face_recognition: bool | None = None
+    ir_mode: str | None = None
+    rotation: int | None = None
+    zoom: int | None = None
+    focus: int | None = None
+    memory_card: Disk | None = None
+    people_flow: PeopleFlow | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
