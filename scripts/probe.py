@@ -1,5 +1,10 @@
 """Support probe: what the api layer sees of a device, as redacted JSON on stdout.
 
+  probe vigi --host H [--port P] --username U [--accept-certificate]   (PROBE_PASSWORD)
+  probe sunmi --host H --app-id A --cert FILE.p12 [--accept-certificate]
+        (PROBE_SECRET, PROBE_CERT_PASSWORD)
+  probe sunmi --discover [--target ADDR]...   (default: every local broadcast address)
+
 Exit status 0 on success; otherwise 2 (usage), 3 (certificate not yet accepted), 4 (auth),
 5 (TLS), 6 (connection or protocol), with a one-line reason on stderr.
 """
@@ -12,7 +17,9 @@ import dataclasses
 import getpass
 import json
 import os
+import ssl
 import sys
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -24,6 +31,14 @@ from custom_components.business_cameras.api.errors import (
     LockedError,
 )
 from custom_components.business_cameras.api.model import StateGroup
+from custom_components.business_cameras.api.sunmi.backend import SunmiBackend
+from custom_components.business_cameras.api.sunmi.client import SunmiClient
+from custom_components.business_cameras.api.sunmi.discovery import broadcast_targets, discover
+from custom_components.business_cameras.api.sunmi.errors import CertificateError
+from custom_components.business_cameras.api.sunmi.tls import (
+    build_ssl_context,
+    fetch_server_fingerprint,
+)
 from custom_components.business_cameras.api.vigi.backend import VigiBackend
 from custom_components.business_cameras.api.vigi.client import (
     VigiClient,
@@ -31,8 +46,11 @@ from custom_components.business_cameras.api.vigi.client import (
 )
 
 REDACTED = "**REDACTED**"
-SECRET_KEYS = {"mac", "serial", "password", "token", "access_token", "refresh_token", "url"}
-EXIT_CERTIFICATE, EXIT_AUTH, EXIT_TLS, EXIT_CONNECT = 3, 4, 5, 6
+SECRET_KEYS = {
+    "mac", "serial", "password", "token", "access_token", "refresh_token", "url", "sn",
+    "secret_key", "app_id", "face_id", "cloud_face_id", "hd_live_url", "fhd_live_url",
+}  # fmt: skip
+EXIT_USAGE, EXIT_CERTIFICATE, EXIT_AUTH, EXIT_TLS, EXIT_CONNECT = 2, 3, 4, 5, 6
 
 
 def redact(value: Any) -> Any:
@@ -67,7 +85,20 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     vigi.add_argument("--username", required=True)
     vigi.add_argument("--accept-certificate", action="store_true")
     vigi.add_argument("--timeout", type=float, default=10.0)
-    return parser.parse_args(argv)
+    sunmi = sub.add_parser("sunmi", help="SUNMI IP camera (local OpenAPI)")
+    sunmi.add_argument("--discover", action="store_true", help="list the cameras that answer")
+    sunmi.add_argument("--target", action="append", default=[], help="discovery target address")
+    sunmi.add_argument("--host")
+    sunmi.add_argument("--app-id")
+    sunmi.add_argument("--cert", help="the openapi.p12 client certificate")
+    sunmi.add_argument("--accept-certificate", action="store_true")
+    sunmi.add_argument("--timeout", type=float, default=10.0)
+    args = parser.parse_args(argv)
+    if args.platform == "sunmi" and not args.discover:
+        missing = [flag for flag in ("host", "app_id", "cert") if not getattr(args, flag)]
+        if missing:
+            parser.error("sunmi needs --discover, or --host, --app-id and --cert")
+    return args
 
 
 async def probe_vigi(args: argparse.Namespace, password: str) -> dict[str, Any]:
@@ -110,8 +141,96 @@ def fail(code: int, reason: str) -> int:
     return code
 
 
+async def discover_sunmi(targets: list[str]) -> list[dict[str, Any]]:
+    """The cameras that answer a discovery scan of ``targets``."""
+    if not targets:
+        targets = await asyncio.get_running_loop().run_in_executor(None, broadcast_targets)
+    return [dataclasses.asdict(camera) for camera in await discover(targets)]
+
+
+async def probe_sunmi(
+    args: argparse.Namespace, secret: str, context: ssl.SSLContext, fingerprint: str
+) -> dict[str, Any]:
+    """Sign in with the client certificate and read every state group once."""
+    async with aiohttp.ClientSession() as session:
+        client = SunmiClient(
+            session,
+            args.host,
+            app_id=args.app_id,
+            secret_key=secret,
+            ssl_context=context,
+            fingerprint=fingerprint,
+            timeout=args.timeout,
+        )
+        info = await client.get_info()
+        backend = SunmiBackend(client, sn=info.sn, model=info.model)
+        try:
+            await backend.async_connect()
+            devices = await backend.async_get_devices()
+            by_key = {device.key: device for device in devices}
+            states = await backend.async_get_state(by_key, set(StateGroup))
+        finally:
+            await backend.async_close()
+    camera = devices[0]
+    return {
+        "platform": "sunmi",
+        "certificate_sha256": fingerprint,
+        "model": camera.model,
+        "firmware": camera.sw_version,
+        "capabilities": to_jsonable(camera.capabilities),
+        "device": to_jsonable(camera),
+        "state": to_jsonable(states),
+    }
+
+
+async def run_sunmi(args: argparse.Namespace) -> int:
+    """Discovery, or one camera's report."""
+    if args.discover:
+        try:
+            cameras = await discover_sunmi(args.target)
+        except OSError as err:
+            return fail(EXIT_CONNECT, f"discovery failed: {err.strerror or err}")
+        print(json.dumps(redact({"cameras": cameras}), indent=2, sort_keys=True))
+        return 0
+    cert_password = os.environ.get("PROBE_CERT_PASSWORD") or getpass.getpass(
+        "Certificate password: "
+    )
+    try:
+        context = build_ssl_context(Path(args.cert).read_bytes(), cert_password)
+        fingerprint = await fetch_server_fingerprint(args.host, 443, context)
+    except OSError as err:
+        return fail(EXIT_USAGE, f"cannot read {args.cert}: {err.strerror or err}")
+    except CertificateError:
+        return fail(EXIT_TLS, "the client certificate or its password is wrong")
+    except CameraError as err:
+        return fail(EXIT_CONNECT, f"cannot reach {args.host}:443: {err}")
+    if not args.accept_certificate:
+        print(json.dumps({"certificate_sha256": fingerprint}))
+        return fail(
+            EXIT_CERTIFICATE,
+            "compare this fingerprint with the camera's, then run again with --accept-certificate",
+        )
+    secret = os.environ.get("PROBE_SECRET") or getpass.getpass("Secret key: ")
+    try:
+        report = await probe_sunmi(args, secret, context, fingerprint)
+    except AuthError as err:
+        return fail(EXIT_AUTH, f"the camera rejected the app id or secret key (code {err.code})")
+    except CertificateMismatchError:
+        return fail(EXIT_TLS, "the certificate changed while probing")
+    except CameraError as err:
+        return fail(EXIT_CONNECT, f"{type(err).__name__}: {err}")
+    text = json.dumps(redact(report), indent=2, sort_keys=True)
+    for secret_text in (secret, cert_password):
+        if secret_text and secret_text in text:
+            text = text.replace(secret_text, REDACTED)
+    print(text)
+    return 0
+
+
 async def run(args: argparse.Namespace) -> int:
     """Probe one device; the exit status says what went wrong."""
+    if args.platform == "sunmi":
+        return await run_sunmi(args)
     if not args.accept_certificate:
         try:
             fingerprint = await fetch_certificate_fingerprint(args.host, args.port, args.timeout)

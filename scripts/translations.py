@@ -24,6 +24,9 @@ COMMON = {
     "[%key:common::config_flow::abort::already_configured_device%]": "Device is already configured",
     "[%key:common::config_flow::abort::reauth_successful%]": "Re-authentication was successful",
     "[%key:common::config_flow::abort::reconfigure_successful%]": "Re-configuration was successful",
+    "[%key:common::config_flow::abort::already_in_progress%]": (
+        "Configuration flow is already in progress"
+    ),
 }
 
 

@@ -6,7 +6,7 @@ import pytest
 import pytest_socket
 
 # The harness blocks every socket; our tests talk to simulators on loopback addresses only.
-LOOPBACK_HOSTS = ["127.0.0.1", "localhost", *(f"127.0.0.{n}" for n in range(2, 40))]
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", *(f"127.0.0.{n}" for n in range(2, 255))]
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,8 @@ from .api.backend import Backend
 from .backends import async_create_backend
 from .const import DOMAIN
 from .coordinator import CamerasCoordinator
-from .push import PushLink, async_start_push
+from .discovery import async_start_discovery
+from .push import ChannelLink, PushLink, async_start_push
 from .services import async_setup_services
 
 _LOGGER = logging.getLogger(__name__)
@@ -41,21 +42,22 @@ class CamerasRuntimeData:
 
     backend: Backend
     coordinator: CamerasCoordinator
-    push: PushLink | None = None
+    push: PushLink | ChannelLink | None = None
 
 
 type CamerasConfigEntry = ConfigEntry[CamerasRuntimeData]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the services once, whatever entries exist."""
+    """Register the services once and start looking for SUNMI cameras."""
     async_setup_services(hass)
+    async_start_discovery(hass)
     return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: CamerasConfigEntry) -> bool:
     """Connect to the hub, read its devices and start push."""
-    backend = async_create_backend(hass, entry)
+    backend = await async_create_backend(hass, entry)
     coordinator = CamerasCoordinator(hass, entry, backend)
     try:
         await coordinator.async_config_entry_first_refresh()

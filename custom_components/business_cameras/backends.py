@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import TYPE_CHECKING
 
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
@@ -9,21 +10,37 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from .api.backend import Backend
+from .api.sunmi.backend import SunmiBackend
+from .api.sunmi.client import SunmiClient
+from .api.sunmi.tls import build_ssl_context
 from .api.vigi.backend import VigiBackend
 from .api.vigi.client import VigiClient
-from .const import CONF_FINGERPRINT, CONF_HUB_ID, CONF_PLATFORM, PLATFORM_VIGI
+from .const import (
+    CONF_APP_ID,
+    CONF_CERTIFICATE_DATA,
+    CONF_CERTIFICATE_PASSWORD,
+    CONF_FINGERPRINT,
+    CONF_HUB_ID,
+    CONF_MODEL,
+    CONF_PLATFORM,
+    CONF_SECRET_KEY,
+    CONF_SN,
+    PLATFORM_SUNMI,
+    PLATFORM_VIGI,
+)
 
 if TYPE_CHECKING:
     from . import CamerasConfigEntry
 
 
-def async_create_backend(hass: HomeAssistant, entry: CamerasConfigEntry) -> Backend:
+async def async_create_backend(hass: HomeAssistant, entry: CamerasConfigEntry) -> Backend:
     """The Backend for ``entry``, sharing Home Assistant's HTTP session."""
     data = entry.data
     platform = data[CONF_PLATFORM]
+    session = async_get_clientsession(hass)
     if platform == PLATFORM_VIGI:
         client = VigiClient(
-            async_get_clientsession(hass),
+            session,
             host=data[CONF_HOST],
             port=data[CONF_PORT],
             username=data[CONF_USERNAME],
@@ -31,4 +48,21 @@ def async_create_backend(hass: HomeAssistant, entry: CamerasConfigEntry) -> Back
             fingerprint=data[CONF_FINGERPRINT],
         )
         return VigiBackend(client, nvr_id=data[CONF_HUB_ID], name=entry.title)
+    if platform == PLATFORM_SUNMI:
+        # Loading a certificate chain reads files: not in the event loop.
+        context = await hass.async_add_executor_job(
+            build_ssl_context,
+            base64.b64decode(data[CONF_CERTIFICATE_DATA]),
+            data[CONF_CERTIFICATE_PASSWORD],
+        )
+        sunmi = SunmiClient(
+            session,
+            data[CONF_HOST],
+            app_id=data[CONF_APP_ID],
+            secret_key=data[CONF_SECRET_KEY],
+            ssl_context=context,
+            fingerprint=data[CONF_FINGERPRINT],
+            port=data[CONF_PORT],
+        )
+        return SunmiBackend(sunmi, sn=data[CONF_SN], model=data[CONF_MODEL], name=entry.title)
     raise ValueError(f"unknown platform {platform}")

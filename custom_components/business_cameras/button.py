@@ -45,6 +45,20 @@ BUTTONS: tuple[CamerasButtonDescription, ...] = (
         action=Action.PTZ_RESET,
     ),
     CamerasButtonDescription(
+        key="auto_focus",
+        translation_key="auto_focus",
+        entity_category=EntityCategory.CONFIG,
+        supported_fn=has(Capability.AUTO_FOCUS),
+        action=Action.AUTO_FOCUS,
+    ),
+    CamerasButtonDescription(
+        key="reset_zoom_focus",
+        translation_key="reset_zoom_focus",
+        entity_category=EntityCategory.CONFIG,
+        supported_fn=has(Capability.ZOOM),
+        action=Action.RESET_ZOOM_FOCUS,
+    ),
+    CamerasButtonDescription(
         key="reboot",
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,

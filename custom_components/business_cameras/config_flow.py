@@ -2,68 +2,38 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
 import voluptuous as vol
-from homeassistant.components.webhook import async_generate_id
-from homeassistant.config_entries import (
-    SOURCE_RECONFIGURE,
-    ConfigFlow,
-    ConfigFlowResult,
-    OptionsFlow,
-)
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
 from homeassistant.core import callback
 from homeassistant.helpers import selector
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from . import CamerasConfigEntry
-from .api.errors import AuthError, CameraError, CertificateMismatchError, LockedError
-from .api.vigi.backend import VigiBackend
-from .api.vigi.client import VigiClient, fetch_certificate_fingerprint
+from .api.backend import PushMethod
 from .const import (
-    CONF_FINGERPRINT,
-    CONF_HUB_ID,
     CONF_PLATFORM,
+    CONF_PUSH_METHOD,
     CONF_SCAN_INTERVAL,
     CONF_STREAM,
-    CONF_WEBHOOK_ID,
     DEFAULT_SCAN_INTERVAL,
-    DEFAULT_VIGI_PORT,
     DOMAIN,
     MAX_SCAN_INTERVAL,
     MIN_SCAN_INTERVAL,
+    PLATFORM_SUNMI,
     PLATFORM_VIGI,
     STREAM_MAIN,
     STREAM_SUB,
 )
+from .flow_sunmi import SunmiFlow
+from .flow_vigi import VigiFlow
 
-_LOGGER = logging.getLogger(__name__)
-
-
-def _vigi_schema(defaults: Mapping[str, Any]) -> vol.Schema:
-    return vol.Schema(
-        {
-            vol.Required(CONF_HOST, default=defaults.get(CONF_HOST, "")): str,
-            vol.Required(CONF_PORT, default=defaults.get(CONF_PORT, DEFAULT_VIGI_PORT)): vol.All(
-                vol.Coerce(int), vol.Range(min=1, max=65535)
-            ),
-            vol.Required(CONF_USERNAME, default=defaults.get(CONF_USERNAME, "admin")): str,
-            vol.Required(CONF_PASSWORD): selector.TextSelector(
-                selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
-            ),
-        }
-    )
+# Platforms whose devices offer a push channel besides the HTTP callback.
+CHANNEL_PLATFORMS = {PLATFORM_SUNMI}
 
 
-def _pretty(fingerprint: str) -> str:
-    """AA:BB:... as browsers show certificate fingerprints."""
-    return ":".join(fingerprint[i : i + 2] for i in range(0, len(fingerprint), 2)).upper()
-
-
-class CamerasConfigFlow(ConfigFlow, domain=DOMAIN):
+class CamerasConfigFlow(VigiFlow, SunmiFlow, domain=DOMAIN):
     """Set up a camera platform."""
 
     VERSION = 1
@@ -72,184 +42,70 @@ class CamerasConfigFlow(ConfigFlow, domain=DOMAIN):
         """Start with nothing entered."""
         self._input: dict[str, Any] = {}
         self._fingerprint = ""
+        self._discovered: dict[str, Any] = {}
 
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: CamerasConfigEntry) -> CamerasOptionsFlow:
-        """Options: scan interval and stream choice."""
+        """Options: scan interval, stream choice, event path."""
         return CamerasOptionsFlow()
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Choose the platform."""
-        return self.async_show_menu(step_id="user", menu_options=[PLATFORM_VIGI])
-
-    async def async_step_vigi(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Address and credentials of a VIGI NVR."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            try:
-                self._fingerprint = await fetch_certificate_fingerprint(
-                    user_input[CONF_HOST], user_input[CONF_PORT]
-                )
-            except CameraError as err:
-                _LOGGER.debug("No TLS certificate from %s: %s", user_input[CONF_HOST], err)
-                errors["base"] = "cannot_connect"
-            else:
-                self._input = user_input
-                return await self.async_step_vigi_certificate()
-        return self.async_show_form(
-            step_id="vigi",
-            data_schema=self.add_suggested_values_to_schema(
-                _vigi_schema(self._input), user_input or self._input
-            ),
-            errors=errors,
-        )
-
-    async def async_step_vigi_certificate(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Show the NVR's certificate fingerprint; confirming pins it."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            errors = await self._async_try_vigi(self._input, self._fingerprint)
-            if not errors:
-                if self.source == SOURCE_RECONFIGURE:
-                    entry = self._get_reconfigure_entry()
-                    return self.async_update_reload_and_abort(
-                        entry,
-                        data_updates={**self._input, CONF_FINGERPRINT: self._fingerprint},
-                    )
-                await self.async_set_unique_id(self._fingerprint)
-                self._abort_if_unique_id_configured()
-                return self.async_create_entry(
-                    title=f"VIGI NVR {self._input[CONF_HOST]}",
-                    data={
-                        **self._input,
-                        CONF_PLATFORM: PLATFORM_VIGI,
-                        CONF_FINGERPRINT: self._fingerprint,
-                        CONF_HUB_ID: self._fingerprint,
-                        CONF_WEBHOOK_ID: async_generate_id(),
-                    },
-                )
-        return self.async_show_form(
-            step_id="vigi_certificate",
-            data_schema=vol.Schema({}),
-            description_placeholders={
-                "host": self._input[CONF_HOST],
-                "fingerprint": _pretty(self._fingerprint),
-            },
-            errors=errors,
-        )
-
-    async def _async_try_vigi(self, data: Mapping[str, Any], fingerprint: str) -> dict[str, str]:
-        """Log in once with the pinned certificate; form errors, empty when it worked."""
-        client = VigiClient(
-            async_get_clientsession(self.hass),
-            host=data[CONF_HOST],
-            port=data[CONF_PORT],
-            username=data[CONF_USERNAME],
-            password=data[CONF_PASSWORD],
-            fingerprint=fingerprint,
-        )
-        backend = VigiBackend(client, nvr_id=fingerprint)
-        try:
-            await backend.async_connect()
-            await backend.async_get_devices()
-        except LockedError:
-            return {"base": "locked"}
-        except AuthError:
-            return {"base": "invalid_auth"}
-        except CertificateMismatchError:
-            return {"base": "certificate_changed"}
-        except CameraError as err:
-            _LOGGER.debug("Trying %s failed: %s", data[CONF_HOST], err)
-            return {"base": "cannot_connect"}
-        finally:
-            await backend.async_close()
-        return {}
+        return self.async_show_menu(step_id="user", menu_options=[PLATFORM_SUNMI, PLATFORM_VIGI])
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
-        """The hub rejected the stored credentials."""
+        """The device rejected the stored credentials."""
         return await self.async_step_reauth_confirm()
 
     async def async_step_reauth_confirm(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask for the new password (and user name)."""
-        entry = self._get_reauth_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            data = {**entry.data, **user_input}
-            errors = await self._async_try_vigi(data, entry.data[CONF_FINGERPRINT])
-            if not errors:
-                return self.async_update_reload_and_abort(entry, data_updates=user_input)
-        return self.async_show_form(
-            step_id="reauth_confirm",
-            data_schema=vol.Schema(
-                {
-                    vol.Required(CONF_USERNAME, default=entry.data[CONF_USERNAME]): str,
-                    vol.Required(CONF_PASSWORD): selector.TextSelector(
-                        selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
-                    ),
-                }
-            ),
-            description_placeholders={"title": entry.title},
-            errors=errors,
-        )
+        """Ask for new credentials, the way the entry's platform needs them."""
+        if self._get_reauth_entry().data[CONF_PLATFORM] == PLATFORM_SUNMI:
+            return await self.async_step_sunmi_reauth(user_input)
+        return await self.async_step_vigi_reauth(user_input)
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change address or credentials; a new certificate has to be confirmed again."""
-        entry = self._get_reconfigure_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            try:
-                fingerprint = await fetch_certificate_fingerprint(
-                    user_input[CONF_HOST], user_input[CONF_PORT]
-                )
-            except CameraError:
-                errors["base"] = "cannot_connect"
-            else:
-                self._input = user_input
-                self._fingerprint = fingerprint
-                if fingerprint != entry.data[CONF_FINGERPRINT]:
-                    return await self.async_step_vigi_certificate()
-                errors = await self._async_try_vigi(user_input, fingerprint)
-                if not errors:
-                    return self.async_update_reload_and_abort(entry, data_updates=user_input)
-        return self.async_show_form(
-            step_id="reconfigure",
-            data_schema=self.add_suggested_values_to_schema(
-                _vigi_schema(entry.data), {**entry.data, **(user_input or {})}
-            ),
-            errors=errors,
-        )
+        """Change address or credentials, the way the entry's platform needs them."""
+        if self._get_reconfigure_entry().data[CONF_PLATFORM] == PLATFORM_SUNMI:
+            return await self.async_step_sunmi_reconfigure(user_input)
+        return await self.async_step_vigi_reconfigure(user_input)
 
 
 class CamerasOptionsFlow(OptionsFlow):
-    """How often to poll and which stream to show."""
+    """How often to poll, which stream to show and how events arrive."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """One form with every option."""
+        """One form with every option the entry's platform has."""
         if user_input is not None:
             return self.async_create_entry(data=user_input)
         options = self.config_entry.options
-        schema = vol.Schema(
-            {
+        fields: dict[vol.Marker, Any] = {
+            vol.Required(
+                CONF_SCAN_INTERVAL,
+                default=options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
+            ): vol.All(vol.Coerce(int), vol.Range(min=MIN_SCAN_INTERVAL, max=MAX_SCAN_INTERVAL)),
+            vol.Required(
+                CONF_STREAM, default=options.get(CONF_STREAM, STREAM_MAIN)
+            ): selector.SelectSelector(
+                selector.SelectSelectorConfig(
+                    options=[STREAM_MAIN, STREAM_SUB], translation_key=CONF_STREAM
+                )
+            ),
+        }
+        if self.config_entry.data[CONF_PLATFORM] in CHANNEL_PLATFORMS:
+            fields[
                 vol.Required(
-                    CONF_SCAN_INTERVAL,
-                    default=options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
-                ): vol.All(
-                    vol.Coerce(int), vol.Range(min=MIN_SCAN_INTERVAL, max=MAX_SCAN_INTERVAL)
-                ),
-                vol.Required(
-                    CONF_STREAM, default=options.get(CONF_STREAM, STREAM_MAIN)
-                ): selector.SelectSelector(
-                    selector.SelectSelectorConfig(
-                        options=[STREAM_MAIN, STREAM_SUB], translation_key=CONF_STREAM
-                    )
-                ),
-            }
-        )
-        return self.async_show_form(step_id="init", data_schema=schema)
+                    CONF_PUSH_METHOD,
+                    default=options.get(CONF_PUSH_METHOD, PushMethod.CHANNEL.value),
+                )
+            ] = selector.SelectSelector(
+                selector.SelectSelectorConfig(
+                    options=[PushMethod.CHANNEL.value, PushMethod.WEBHOOK.value],
+                    translation_key=CONF_PUSH_METHOD,
+                )
+            )
+        return self.async_show_form(step_id="init", data_schema=vol.Schema(fields))

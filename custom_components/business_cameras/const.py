@@ -15,8 +15,23 @@ CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_SCAN_INTERVAL: Final = "scan_interval"
 CONF_STREAM: Final = "stream"
 CONF_CONFIRM: Final = "confirm"
+CONF_PUSH_METHOD: Final = "push_method"
 
 PLATFORM_VIGI: Final = "vigi"
+PLATFORM_SUNMI: Final = "sunmi"
+
+CONF_APP_ID: Final = "app_id"
+CONF_SECRET_KEY: Final = "secret_key"  # noqa: S105 - a field name
+CONF_CERTIFICATE: Final = "certificate"  # the uploaded openapi.p12 (a file id in the form)
+CONF_CERTIFICATE_DATA: Final = "certificate_data"  # the same file, base64, in the entry
+CONF_CERTIFICATE_PASSWORD: Final = "certificate_password"  # noqa: S105 - a field name
+CONF_ACTIVATION_CODE: Final = "activation_code"
+CONF_SN: Final = "sn"
+CONF_MODEL: Final = "model"
+DEFAULT_SUNMI_PORT: Final = 443
+DEFAULT_SUNMI_CHANNEL_PORT: Final = 10021
+# How often the background scan looks for SUNMI cameras after the one at start-up.
+DISCOVERY_INTERVAL: Final = timedelta(minutes=15)
 
 DEFAULT_VIGI_PORT: Final = 20443
 DEFAULT_SCAN_INTERVAL: Final = 60

@@ -18,7 +18,7 @@ from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from .api.backend import Backend
+from .api.backend import Backend, PushMethod
 from .api.errors import (
     ApiError,
     AuthError,
@@ -46,6 +46,12 @@ SLOW_GROUPS: dict[StateGroup, int] = {
     StateGroup.EVENT_SERVERS: 10,
     StateGroup.STREAMS: 10,
     StateGroup.AUDIO: 5,
+    StateGroup.INFO: 10,
+    StateGroup.LED: 5,
+    StateGroup.DETECTION: 5,
+    StateGroup.FACE_SETTINGS: 5,
+    StateGroup.IMAGE: 5,
+    StateGroup.ZOOM_FOCUS: 5,
 }
 
 EventListener = Callable[[CameraEvent], None]
@@ -83,6 +89,16 @@ class CamerasCoordinator(DataUpdateCoordinator[CamerasData]):
         self._due: set[StateGroup] = set()
         self._cycle = 0
         self._event_listeners: dict[str, list[EventListener]] = {}
+        self.push_method = PushMethod.POLL
+
+    @callback
+    def async_set_push_method(self, method: PushMethod) -> None:
+        """Record how events arrive now (shown by a diagnostic sensor)."""
+        if method is not self.push_method:
+            self.push_method = method
+            if self.data is not None:
+                self.data = replace(self.data, changed=None)
+                self.async_update_listeners()
 
     @property
     def hub_id(self) -> str:
@@ -263,6 +279,14 @@ def _merge_states(
         StateGroup.EVENT_SERVERS: ("event_servers",),
         StateGroup.AUDIO: ("audio_output", "audio_input"),
         StateGroup.STREAMS: ("streams",),
+        StateGroup.INFO: ("firmware",),
+        StateGroup.LED: ("status_led",),
+        StateGroup.DETECTION: ("motion_detection",),
+        StateGroup.FACE_SETTINGS: ("face_optimize_seconds",),
+        StateGroup.IMAGE: ("ir_mode", "rotation"),
+        StateGroup.ZOOM_FOCUS: ("zoom", "focus"),
+        StateGroup.MEMORY_CARD: ("memory_card",),
+        StateGroup.PEOPLE_FLOW: ("people_flow",),
     }
     merged: dict[str, DeviceState] = {}
     for key, state in fresh.items():

@@ -6,13 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from homeassistant.components.number import NumberEntity, NumberEntityDescription, NumberMode
-from homeassistant.const import PERCENTAGE, EntityCategory
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import CamerasConfigEntry
 from .api.backend import Setting
-from .api.model import Capability, DeviceState, StateGroup
+from .api.model import Capability, Device, DeviceState, StateGroup
+from .coordinator import CamerasCoordinator
 from .entity import (
     CamerasEntity,
     CamerasEntityDescription,
@@ -31,6 +32,8 @@ class CamerasNumberDescription(CamerasEntityDescription, NumberEntityDescription
     value_fn: Callable[[DeviceState], float | None]
     setting: Setting
     group: StateGroup
+    # The model's own upper bound (lens ranges); None keeps native_max_value.
+    max_fn: Callable[[Device], float | None] | None = None
 
 
 NUMBERS: tuple[CamerasNumberDescription, ...] = (
@@ -64,6 +67,50 @@ NUMBERS: tuple[CamerasNumberDescription, ...] = (
         setting=Setting.MICROPHONE_VOLUME,
         group=StateGroup.AUDIO,
     ),
+    CamerasNumberDescription(
+        key="face_optimize_seconds",
+        translation_key="face_optimize_seconds",
+        entity_category=EntityCategory.CONFIG,
+        native_min_value=1,
+        native_max_value=6,
+        native_step=1,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        supported_fn=has(Capability.FACE_RECOGNITION),
+        needs=frozenset({StateGroup.FACE_SETTINGS}),
+        value_fn=lambda s: s.face_optimize_seconds,
+        setting=Setting.FACE_OPTIMIZE_SECONDS,
+        group=StateGroup.FACE_SETTINGS,
+    ),
+    CamerasNumberDescription(
+        key="zoom",
+        translation_key="zoom",
+        entity_category=EntityCategory.CONFIG,
+        native_min_value=0,
+        native_max_value=500,
+        native_step=1,
+        mode=NumberMode.SLIDER,
+        supported_fn=has(Capability.ZOOM),
+        needs=frozenset({StateGroup.ZOOM_FOCUS}),
+        value_fn=lambda s: s.zoom,
+        max_fn=lambda device: device.zoom_max,
+        setting=Setting.ZOOM,
+        group=StateGroup.ZOOM_FOCUS,
+    ),
+    CamerasNumberDescription(
+        key="focus",
+        translation_key="focus",
+        entity_category=EntityCategory.CONFIG,
+        native_min_value=0,
+        native_max_value=500,
+        native_step=1,
+        mode=NumberMode.SLIDER,
+        supported_fn=has(Capability.FOCUS),
+        needs=frozenset({StateGroup.ZOOM_FOCUS}),
+        value_fn=lambda s: s.focus,
+        max_fn=lambda device: device.focus_max,
+        setting=Setting.FOCUS,
+        group=StateGroup.ZOOM_FOCUS,
+    ),
 )
 
 
@@ -81,6 +128,18 @@ class CamerasNumber(CamerasEntity, NumberEntity):
     """A number entity backed by one writable setting."""
 
     entity_description: CamerasNumberDescription
+
+    def __init__(
+        self,
+        coordinator: CamerasCoordinator,
+        device: Device,
+        description: CamerasNumberDescription,
+        index: int | None,
+    ) -> None:
+        """Take the model's own range where it reports one."""
+        super().__init__(coordinator, device, description, index)
+        if description.max_fn is not None and (maximum := description.max_fn(device)):
+            self._attr_native_max_value = maximum
 
     @property
     def native_value(self) -> float | None:

@@ -1,4 +1,8 @@
-"""Home Assistant side of device push: a webhook the device POSTs its events to."""
+"""Home Assistant side of device push: a channel the backend keeps open, or a webhook.
+
+Which one is used: the options flow's choice; by default the channel where the platform has one
+(it needs no reachable Home Assistant URL), else the webhook.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +12,64 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 from homeassistant.components import webhook
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.network import NoURLAvailableError, get_url
 
-from .api.backend import WebhookPushBackend
+from .api.backend import ChannelPushBackend, PushMethod, WebhookPushBackend
 from .api.errors import AuthError, CameraError, ProtocolError
-from .const import CONF_WEBHOOK_ID, DOMAIN, ISSUE_PUSH_UNAVAILABLE, MAX_PUSH_BYTES
+from .api.model import CameraEvent
+from .const import CONF_PUSH_METHOD, CONF_WEBHOOK_ID, DOMAIN, ISSUE_PUSH_UNAVAILABLE, MAX_PUSH_BYTES
 from .coordinator import CamerasCoordinator
 
 if TYPE_CHECKING:
     from . import CamerasConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
+
+
+class ChannelLink:
+    """A push channel the backend keeps open to the device."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: CamerasConfigEntry,
+        backend: ChannelPushBackend,
+        coordinator: CamerasCoordinator,
+    ) -> None:
+        """Keep what the callbacks and the teardown need."""
+        self._hass = hass
+        self._entry = entry
+        self._backend = backend
+        self._coordinator = coordinator
+        self.received = 0
+        self.rejected = 0
+
+    async def async_start(self) -> None:
+        """Open the channel; it reconnects by itself."""
+        await self._backend.async_start_channel(self._on_event, self._on_state, self._on_auth_error)
+
+    @callback
+    def _on_auth_error(self, err: AuthError) -> None:
+        _LOGGER.warning("%s rejected the credentials on its message channel", self._entry.title)
+        self._entry.async_start_reauth(self._hass)
+
+    @callback
+    def _on_event(self, event: CameraEvent) -> None:
+        self.received += 1
+        self._coordinator.async_handle_events([event])
+
+    @callback
+    def _on_state(self, connected: bool) -> None:
+        self._coordinator.async_set_push_method(
+            PushMethod.CHANNEL if connected else PushMethod.POLL
+        )
+
+    async def async_stop(self) -> None:
+        """Close the channel; never raises."""
+        await self._backend.async_stop_channel()
+        self._coordinator.async_set_push_method(PushMethod.POLL)
 
 
 class PushLink:
@@ -98,11 +147,26 @@ async def _read_bounded(request: web.Request) -> bytes | None:
 
 async def async_start_push(
     hass: HomeAssistant, entry: CamerasConfigEntry, coordinator: CamerasCoordinator
-) -> PushLink | None:
-    """Register the webhook and point the device at it; None when push is not possible."""
+) -> PushLink | ChannelLink | None:
+    """Start the entry's event path; None when only polling is possible."""
     backend = coordinator.backend
+    method = entry.options.get(CONF_PUSH_METHOD)
+    if isinstance(backend, ChannelPushBackend) and method != PushMethod.WEBHOOK:
+        channel = ChannelLink(hass, entry, backend, coordinator)
+        await channel.async_start()
+        return channel
     if not isinstance(backend, WebhookPushBackend):
         return None
+    return await _async_start_webhook(hass, entry, coordinator, backend)
+
+
+async def _async_start_webhook(
+    hass: HomeAssistant,
+    entry: CamerasConfigEntry,
+    coordinator: CamerasCoordinator,
+    backend: WebhookPushBackend,
+) -> PushLink | None:
+    """Register the webhook and point the device at it; None when that is not possible."""
     issue_id = f"{ISSUE_PUSH_UNAVAILABLE}_{entry.entry_id}"
     webhook_id: str = entry.data[CONF_WEBHOOK_ID]
     try:
@@ -133,6 +197,7 @@ async def async_start_push(
         _create_push_issue(hass, entry, issue_id)
         return None
     ir.async_delete_issue(hass, DOMAIN, issue_id)
+    coordinator.async_set_push_method(PushMethod.WEBHOOK)
     return link
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.const import EntityCategory
@@ -12,7 +13,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import CamerasConfigEntry
 from .api.backend import Setting
-from .api.model import Capability, DeviceState, StateGroup
+from .api.model import Capability, Device, DeviceState, StateGroup
+from .coordinator import CamerasCoordinator
 from .entity import (
     CamerasEntity,
     CamerasEntityDescription,
@@ -31,6 +33,9 @@ class CamerasSelectDescription(CamerasEntityDescription, SelectEntityDescription
     value_fn: Callable[[DeviceState], str | None]
     setting: Setting
     group: StateGroup
+    # Options that depend on the model (rotation angles, IR modes); None keeps ``options``.
+    options_fn: Callable[[Device], list[str]] | None = None
+    to_value: Callable[[str], Any] = lambda option: option
 
 
 SELECTS: tuple[CamerasSelectDescription, ...] = (
@@ -44,6 +49,31 @@ SELECTS: tuple[CamerasSelectDescription, ...] = (
         value_fn=lambda s: s.timing_mode,
         setting=Setting.TIMING_MODE,
         group=StateGroup.TIMING,
+    ),
+    CamerasSelectDescription(
+        key="ir_mode",
+        translation_key="ir_mode",
+        entity_category=EntityCategory.CONFIG,
+        supported_fn=lambda device: Capability.IR_MODE in device.capabilities
+        and bool(device.ir_modes),
+        needs=frozenset({StateGroup.IMAGE}),
+        options_fn=lambda device: list(device.ir_modes),
+        value_fn=lambda s: s.ir_mode,
+        setting=Setting.IR_MODE,
+        group=StateGroup.IMAGE,
+    ),
+    CamerasSelectDescription(
+        key="rotation",
+        translation_key="rotation",
+        entity_category=EntityCategory.CONFIG,
+        supported_fn=lambda device: Capability.ROTATION in device.capabilities
+        and bool(device.rotation_options),
+        needs=frozenset({StateGroup.IMAGE}),
+        options_fn=lambda device: [str(angle) for angle in device.rotation_options],
+        value_fn=lambda s: None if s.rotation is None else str(s.rotation),
+        setting=Setting.ROTATION,
+        group=StateGroup.IMAGE,
+        to_value=int,
     ),
 )
 
@@ -63,6 +93,18 @@ class CamerasSelect(CamerasEntity, SelectEntity):
 
     entity_description: CamerasSelectDescription
 
+    def __init__(
+        self,
+        coordinator: CamerasCoordinator,
+        device: Device,
+        description: CamerasSelectDescription,
+        index: int | None,
+    ) -> None:
+        """Take the model's own options where it restricts them."""
+        super().__init__(coordinator, device, description, index)
+        if description.options_fn is not None:
+            self._attr_options = description.options_fn(device)
+
     @property
     def current_option(self) -> str | None:
         """The option as last read."""
@@ -72,4 +114,6 @@ class CamerasSelect(CamerasEntity, SelectEntity):
     async def async_select_option(self, option: str) -> None:
         """Write the chosen option."""
         description = self.entity_description
-        await async_write_setting(self, description.setting, option, description.group)
+        await async_write_setting(
+            self, description.setting, description.to_value(option), description.group
+        )

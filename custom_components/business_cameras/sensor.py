@@ -17,7 +17,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from . import CamerasConfigEntry
+from .api.backend import PushMethod
 from .api.model import Capability, DeviceState, Disk, PoePort, StateGroup
+from .coordinator import CamerasCoordinator
 from .entity import CamerasEntity, CamerasEntityDescription, build_entities, has
 
 PARALLEL_UPDATES = 0
@@ -30,6 +32,8 @@ class CamerasSensorDescription(CamerasEntityDescription, SensorEntityDescription
     """A sensor reading one value of a device's state (``index`` for per-disk/port ones)."""
 
     value_fn: Callable[[DeviceState, int | None], StateType]
+    # Hub-level facts the coordinator itself knows (how events arrive), not the device.
+    coordinator_fn: Callable[[CamerasCoordinator], StateType] | None = None
 
 
 def _disk(state: DeviceState, index: int | None) -> Disk | None:
@@ -66,7 +70,100 @@ def _main_stream(attr: str) -> Callable[[DeviceState, int | None], StateType]:
 _DISK = frozenset({StateGroup.DISKS})
 _POE = frozenset({StateGroup.POE})
 
+
+def _card(attr: str) -> Callable[[DeviceState, int | None], StateType]:
+    def _fn(state: DeviceState, _index: int | None) -> StateType:
+        card = state.memory_card
+        return None if card is None else getattr(card, attr)
+
+    return _fn
+
+
+def _flow(attr: str) -> Callable[[DeviceState, int | None], StateType]:
+    def _fn(state: DeviceState, _index: int | None) -> StateType:
+        flow = state.people_flow
+        return None if flow is None else getattr(flow, attr)
+
+    return _fn
+
+
+def _card_status(state: DeviceState, _index: int | None) -> StateType:
+    card = state.memory_card
+    if card is None:
+        return None
+    return card.status if card.status in DISK_STATUSES else "abnormal"
+
+
+_CARD = frozenset({StateGroup.MEMORY_CARD})
+_FLOW = frozenset({StateGroup.PEOPLE_FLOW})
+
+
+def _people(key: str, attr: str) -> CamerasSensorDescription:
+    return CamerasSensorDescription(
+        key=key,
+        translation_key=key,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        native_unit_of_measurement="people",
+        supported_fn=has(Capability.PEOPLE_FLOW),
+        needs=_FLOW,
+        value_fn=_flow(attr),
+    )
+
+
 SENSORS: tuple[CamerasSensorDescription, ...] = (
+    CamerasSensorDescription(
+        key="event_path",
+        translation_key="event_path",
+        device_class=SensorDeviceClass.ENUM,
+        options=[method.value for method in PushMethod],
+        entity_category=EntityCategory.DIAGNOSTIC,
+        supported_fn=lambda device: device.parent is None,
+        value_fn=lambda _state, _i: None,
+        coordinator_fn=lambda coordinator: coordinator.push_method.value,
+        always_available=True,
+    ),
+    CamerasSensorDescription(
+        key="firmware",
+        translation_key="firmware",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        supported_fn=has(Capability.FIRMWARE),
+        needs=frozenset({StateGroup.INFO}),
+        value_fn=lambda state, _i: state.firmware,
+    ),
+    CamerasSensorDescription(
+        key="memory_card_status",
+        translation_key="memory_card_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=DISK_STATUSES,
+        supported_fn=has(Capability.MEMORY_CARD),
+        needs=_CARD,
+        value_fn=_card_status,
+    ),
+    CamerasSensorDescription(
+        key="memory_card_total",
+        translation_key="memory_card_total",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        native_unit_of_measurement=UnitOfInformation.GIGABYTES,
+        suggested_display_precision=1,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        supported_fn=has(Capability.MEMORY_CARD),
+        needs=_CARD,
+        value_fn=_card("total_gb"),
+    ),
+    CamerasSensorDescription(
+        key="memory_card_free",
+        translation_key="memory_card_free",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfInformation.GIGABYTES,
+        suggested_display_precision=1,
+        supported_fn=has(Capability.MEMORY_CARD),
+        needs=_CARD,
+        value_fn=_card("free_gb"),
+    ),
+    _people("people_entered", "entered"),
+    _people("people_exited", "exited"),
+    _people("people_passed", "passed"),
     CamerasSensorDescription(
         key="disk_status",
         translation_key="disk_status",
@@ -178,7 +275,10 @@ class CamerasSensor(CamerasEntity, SensorEntity):
     @property
     def native_value(self) -> StateType:
         """The value from the latest state."""
+        description = self.entity_description
+        if description.coordinator_fn is not None:
+            return description.coordinator_fn(self.coordinator)
         state = self.device_state
         if state is None:
             return None
-        return self.entity_description.value_fn(state, self._index)
+        return description.value_fn(state, self._index)

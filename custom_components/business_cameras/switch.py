@@ -45,6 +45,26 @@ def _port_enabled(state: DeviceState, index: int | None) -> bool | None:
 
 SWITCHES: tuple[CamerasSwitchDescription, ...] = (
     CamerasSwitchDescription(
+        key="status_led",
+        translation_key="status_led",
+        entity_category=EntityCategory.CONFIG,
+        supported_fn=has(Capability.STATUS_LED),
+        needs=frozenset({StateGroup.LED}),
+        value_fn=lambda s, _i: s.status_led,
+        setting=Setting.STATUS_LED,
+        group=StateGroup.LED,
+    ),
+    CamerasSwitchDescription(
+        key="motion_detection",
+        translation_key="motion_detection",
+        entity_category=EntityCategory.CONFIG,
+        supported_fn=has(Capability.MOTION_DETECTION),
+        needs=frozenset({StateGroup.DETECTION}),
+        value_fn=lambda s, _i: s.motion_detection,
+        setting=Setting.MOTION_DETECTION,
+        group=StateGroup.DETECTION,
+    ),
+    CamerasSwitchDescription(
         key="speaker_mute",
         translation_key="speaker_mute",
         entity_category=EntityCategory.CONFIG,

@@ -8,9 +8,12 @@ from typing import Any
 import pytest
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.business_cameras import PLATFORMS
 from custom_components.business_cameras.const import DOMAIN
+from custom_components.business_cameras.discovery import DATA_DISCOVERY_TARGETS
 from simulators.vigi import VigiSimulator
 
 VIGI_HOST = "127.0.0.2"
@@ -22,6 +25,12 @@ HUB_ID = "5a" * 32
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Load custom_components/ in every harness test."""
+
+
+@pytest.fixture(autouse=True)
+def no_discovery_broadcast(hass: HomeAssistant) -> None:
+    """Never probe the host's networks: discovery tests name their 127.0.0.x targets."""
+    hass.data[DATA_DISCOVERY_TARGETS] = []
 
 
 @pytest.fixture
@@ -77,3 +86,10 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """Set the entry up and wait until every platform is done."""
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+
+
+@pytest.fixture
+async def routes_ready(hass: HomeAssistant) -> None:
+    """Set up every component that registers HTTP routes before a test client freezes them."""
+    for component in ("http", "webhook", "repairs", "file_upload", *PLATFORMS):
+        assert await async_setup_component(hass, component, {})

@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection, Mapping
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
+from .errors import AuthError
 from .model import CameraEvent, Device, DeviceState, StateGroup
 
 EventCallback = Callable[[CameraEvent], None]
@@ -36,7 +37,7 @@ class Setting(StrEnum):
     MAIN_RESOLUTION = "main_resolution"  # str
     STATUS_LED = "status_led"  # bool
     MOTION_DETECTION = "motion_detection"  # bool
-    FACE_RECOGNITION = "face_recognition"  # bool
+    FACE_OPTIMIZE_SECONDS = "face_optimize_seconds"  # int 1..6, face analysis time
     IR_MODE = "ir_mode"  # str, one of Device.ir_modes
     ROTATION = "rotation"  # int, one of Device.rotation_options
     ZOOM = "zoom"  # int 0..Device.zoom_max
@@ -104,10 +105,16 @@ class WebhookPushBackend(Backend, Protocol):
 class ChannelPushBackend(Backend, Protocol):
     """A backend that keeps its own connection to the device for events."""
 
-    async def async_start_channel(self, on_event: EventCallback, on_state: StateCallback) -> None:
+    async def async_start_channel(
+        self,
+        on_event: EventCallback,
+        on_state: StateCallback,
+        on_auth_error: Callable[[AuthError], None] | None = None,
+    ) -> None:
         """Open the channel and keep it open (reconnecting with backoff) until stopped.
 
-        ``on_state(True)`` once subscribed, ``on_state(False)`` when the channel drops.
+        ``on_state(True)`` once subscribed, ``on_state(False)`` when the channel drops;
+        ``on_auth_error`` when the device rejects the credentials (retrying stops then).
         """
 
     async def async_stop_channel(self) -> None:

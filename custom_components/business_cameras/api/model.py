@@ -204,7 +204,7 @@ class DeviceState:
     firmware: str | None = None
     status_led: bool | None = None
     motion_detection: bool | None = None
-    face_recognition: bool | None = None
+    face_optimize_seconds: int | None = None
     ir_mode: str | None = None
     rotation: int | None = None
     zoom: int | None = None

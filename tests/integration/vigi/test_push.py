@@ -11,11 +11,9 @@ import pytest
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.business_cameras import PLATFORMS
 from custom_components.business_cameras.const import DOMAIN
 from simulators.vigi import VigiSimulator
 from simulators.vigi.state import EventServer
@@ -39,12 +37,10 @@ async def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
 
 
 @pytest.fixture
-async def http_port(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> int:
+async def http_port(
+    hass: HomeAssistant, routes_ready: None, hass_client_no_auth: ClientSessionGenerator
+) -> int:
     """Serve Home Assistant's HTTP app on 127.0.0.1 and make it the internal URL."""
-    # Everything that registers HTTP routes must be set up before the server freezes its router.
-    # Only the entry's own setup is left for the test (setting up DOMAIN would load it).
-    for component in ("http", "webhook", "repairs", *PLATFORMS):
-        assert await async_setup_component(hass, component, {})
     client = await hass_client_no_auth()
     port = client.port
     assert port is not None

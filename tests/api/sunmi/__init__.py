@@ -1,0 +1,1 @@
+"""Tests of the SUNMI IP camera protocol client."""
