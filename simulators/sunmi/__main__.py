@@ -40,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--format-seconds", type=float, default=3.0)
     parser.add_argument("--reboot-seconds", type=float, default=0.0)
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument(
+        "--in-netns",
+        action="store_true",
+        help="allow a non-loopback --host inside a test's own network namespace "
+        "(discovery then listens on 0.0.0.0 like a real camera)",
+    )
     return parser
 
 
@@ -57,6 +63,8 @@ async def _run(args: argparse.Namespace) -> None:
         https_port=args.https_port,
         channel_port=args.channel_port,
         discovery_port=args.discovery_port,
+        discovery_bind="0.0.0.0" if args.in_netns else None,
+        in_netns=args.in_netns,
         control_port=args.control_port,
         mac=args.mac,
         firmware=args.firmware,
@@ -78,12 +86,24 @@ async def _run(args: argparse.Namespace) -> None:
         await sim.stop()
 
 
+def _in_private_netns() -> bool:
+    """Whether this process runs in a named namespace (``ip netns add``), not the host's."""
+    try:
+        mine = os.stat("/proc/self/ns/net").st_ino
+        named = [entry.stat().st_ino for entry in os.scandir("/run/netns")]
+    except OSError:
+        return False
+    return mine in named
+
+
 def main() -> None:
     """Entry point."""
     args = _parser().parse_args()
     if not args.secret_key:
         sys.exit("a secret key is required (--secret-key or SUNMI_SIM_SECRET_KEY)")
-    if not args.host.startswith("127."):
+    if args.in_netns and not _in_private_netns():
+        sys.exit("--in-netns: this process is in the host's network namespace")
+    if not args.host.startswith("127.") and not args.in_netns:
         sys.exit("refusing to listen outside 127.0.0.0/8")
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
     with contextlib.suppress(KeyboardInterrupt):

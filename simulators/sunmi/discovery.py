@@ -79,11 +79,12 @@ def response(info: dict[str, Any]) -> bytes:
 
 
 class DiscoveryProtocol(asyncio.DatagramProtocol):
-    """Answers discovery requests from loopback senders."""
+    """Answers discovery requests from loopback senders (any sender inside a test netns)."""
 
-    def __init__(self, info: Callable[[], dict[str, Any]]) -> None:
+    def __init__(self, info: Callable[[], dict[str, Any]], *, any_sender: bool = False) -> None:
         """``info`` builds the reply JSON when a request arrives."""
         self._info = info
+        self._any_sender = any_sender
         self.transport: asyncio.DatagramTransport | None = None
         self.answered = 0
         self.dropped = 0
@@ -95,7 +96,8 @@ class DiscoveryProtocol(asyncio.DatagramProtocol):
 
     def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
         """Answer a valid request unicast; drop everything else."""
-        if self.transport is None or not str(addr[0]).startswith("127.") or not is_request(data):
+        allowed = self._any_sender or str(addr[0]).startswith("127.")
+        if self.transport is None or not allowed or not is_request(data):
             self.dropped += 1
             _LOGGER.debug("Discovery: dropped %d bytes from %s", len(data), addr)
             return

@@ -88,6 +88,7 @@ class SunmiSimulator:
         https_port: int = 443,
         channel_port: int = 10021,
         discovery_port: int = 10001,
+        discovery_bind: str | None = None,
         control_port: int | None = None,
         mac: str | None = None,
         firmware: str = "1.2.3",
@@ -100,9 +101,15 @@ class SunmiSimulator:
         keep_alive_unit: float = 1.0,
         heartbeat_periods: float = 3,
         resend_seconds: float = 5.0,
+        in_netns: bool = False,
     ) -> None:
-        """Configure the IPC; nothing listens until ``start()``."""
-        if not host.startswith("127."):
+        """Configure the IPC; nothing listens until ``start()``.
+
+        ``in_netns``: the caller checked that this runs inside a test's own network namespace,
+        where another address than 127.0.0.0/8 is allowed.
+        """
+        self._in_netns = in_netns
+        if not host.startswith("127.") and not in_netns:
             raise ValueError("the simulator only listens on 127.0.0.0/8")
         if model not in MODELS:
             raise ValueError(f"model must be one of {sorted(MODELS)}")
@@ -128,6 +135,8 @@ class SunmiSimulator:
         self.state = self._factory_state(activated)
         self.https_port = https_port
         self.discovery_port = discovery_port
+        # A real camera hears broadcasts on 0.0.0.0; loopback tests bind each camera's own IP.
+        self.discovery_bind = discovery_bind or host
         self.control_port = control_port
         self.format_seconds = format_seconds
         self.reboot_seconds = reboot_seconds
@@ -254,9 +263,9 @@ class SunmiSimulator:
         await self.channel.start()
         if self._udp is None:
             loop = asyncio.get_running_loop()
-            protocol = DiscoveryProtocol(self.discovery_info)
+            protocol = DiscoveryProtocol(self.discovery_info, any_sender=self._in_netns)
             transport, _ = await loop.create_datagram_endpoint(
-                lambda: protocol, local_addr=(self.host, self.discovery_port)
+                lambda: protocol, local_addr=(self.discovery_bind, self.discovery_port)
             )
             self._udp, self.discovery = transport, protocol
             self.discovery_port = int(transport.get_extra_info("sockname")[1])
