@@ -1,9 +1,12 @@
-"""Demo: the VIGI simulator and a real Home Assistant with business_cameras already set up.
+"""Demo: the VIGI and SUNMI simulators and a real Home Assistant with business_cameras set up.
 
 Everything listens on 127.0.0.0/8 and nothing reaches the internet: the Home Assistant
 configuration under .demo/config lists its integrations one by one (no ``default_config``) and
 onboarding is finished without the core-config step that adds met, radio_browser,
-google_translate and shopping_list. Ctrl-C (or SIGTERM) stops every process this started.
+google_translate and shopping_list. The NVR is added through the config flow; the two SUNMI
+cameras are found by the integration's UDP discovery (told to probe only their addresses) and
+their discovery flows are confirmed as a user would. Ctrl-C (or SIGTERM) stops every process
+this started.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Collection, Coroutine, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +49,19 @@ SIM_USERNAME = "admin"
 SIM_PASSWORD = "demo-nvr-password"
 SIM_CHANNELS = 16
 DEMO_EVENT = {"channel": 3, "type": 1, "sub_type": [2], "picture": True}
+VIGI_TITLE = "VIGI"  # the flow titles the entry "VIGI NVR <host>"
+
+# SUNMI cameras: demo credentials, the same for both (one vendor account, one openapi.p12).
+SUNMI_APP_ID = "demo-sunmi-app"
+SUNMI_SECRET_KEY = "demo-sunmi-secret-key"
+SUNMI_ACTIVATION_CODE = "demo-activation-code"
+SUNMI_CERT_PASSWORD = "demo-p12-password"
+SUNMI_CERT_DIR = DEMO_DIR / "sunmi-cert"
+SUNMI_P12 = SUNMI_CERT_DIR / "openapi.p12"
+SUNMI_TCP_PORTS = (443, 10021)  # HTTPS OpenAPI, message channel: the device's real ports
+SUNMI_UDP_PORT = 10001  # discovery
+FACE_EVENT = {"faceid": "358526", "group_name": "vip", "age_range": 5, "gender": 2, "pic": True}
+DISCOVERY_TARGETS_ENV = "BUSINESS_CAMERAS_DISCOVERY_TARGETS"
 
 ONBOARDING_STEPS = ("user", "core_config", "analytics", "integration")
 ONBOARDING_STORAGE_VERSION = 4
@@ -64,6 +80,8 @@ INTERNET_DOMAINS = (
 HASS_START_TIMEOUT = 120.0
 SIM_START_TIMEOUT = 30.0
 ENTRY_TIMEOUT = 60.0
+DISCOVERY_TIMEOUT = 30.0  # a scan takes about 5 s (3 requests 1 s apart, then 2 s of replies)
+EVENT_PATH_TIMEOUT = 20.0
 EVENT_TIMEOUT = 15.0
 HASS_STOP_TIMEOUT = 30.0
 SIM_STOP_TIMEOUT = 10.0
@@ -72,6 +90,10 @@ LISTENING_RE = re.compile(
     r"VIGI simulator listening on (?P<url>https://(?P<host>[\d.]+):(?P<port>\d+))"
     r" fingerprint=(?P<fingerprint>[0-9a-fA-F]+)"
     r"(?: control=(?P<control>http://\S+))?"
+)
+SUNMI_LISTENING_RE = re.compile(
+    r"SUNMI simulator listening on (?P<url>https://(?P<host>[\d.]+):(?P<port>\d+))"
+    r" sn=(?P<sn>\S+) model=(?P<model>\S+)"
 )
 
 
@@ -106,6 +128,120 @@ def parse_listening_line(text: str) -> SimulatorInfo | None:
         port=int(match["port"]),
         fingerprint=match["fingerprint"].lower(),
         control_url=match["control"],
+    )
+
+
+@dataclass(frozen=True)
+class SunmiCamera:
+    """One SUNMI camera simulator the demo starts."""
+
+    model: str
+    sn: str
+    host: str
+    control_port: int
+
+    @property
+    def control_url(self) -> str:
+        """The simulator's plain-HTTP control API."""
+        return f"http://{self.host}:{self.control_port}"
+
+    @property
+    def log(self) -> Path:
+        """Where its output goes."""
+        return DEMO_DIR / f"sunmi-{self.model.lower()}.log"
+
+
+SS_CAMERA = SunmiCamera("SS", "SS101D8BS00083", "127.0.0.3", 20081)
+FS_CAMERA = SunmiCamera("FS", "FS101D8BS00106", "127.0.0.4", 20082)  # face recognition
+SUNMI_CAMERAS = (SS_CAMERA, FS_CAMERA)
+
+
+@dataclass(frozen=True)
+class SunmiInfo:
+    """What a SUNMI simulator's "listening" line says, plus its certificate's fingerprint."""
+
+    url: str
+    host: str
+    sn: str
+    model: str
+    fingerprint: str = ""
+
+
+def parse_sunmi_listening_line(text: str) -> SunmiInfo | None:
+    """Find "SUNMI simulator listening on https://HOST:PORT sn=SN model=MODEL" in its output."""
+    match = SUNMI_LISTENING_RE.search(text)
+    if match is None:
+        return None
+    return SunmiInfo(url=match["url"], host=match["host"], sn=match["sn"], model=match["model"])
+
+
+def sunmi_argv(camera: SunmiCamera) -> list[str]:
+    """The simulator's command line; the secret key goes in its environment instead."""
+    return [
+        sys.executable,
+        "-m",
+        "simulators.sunmi",
+        "--host",
+        camera.host,
+        "--app-id",
+        SUNMI_APP_ID,
+        "--activation-code",
+        SUNMI_ACTIVATION_CODE,
+        "--model",
+        camera.model,
+        "--sn",
+        camera.sn,
+        "--activated",
+        "--cert-dir",
+        str(SUNMI_CERT_DIR),
+        "--cert-password",
+        SUNMI_CERT_PASSWORD,
+        "--control-port",
+        str(camera.control_port),
+    ]
+
+
+def discovery_targets(cameras: Iterable[SunmiCamera]) -> str:
+    """BUSINESS_CAMERAS_DISCOVERY_TARGETS: the only addresses the integration's scan probes."""
+    return ",".join(camera.host for camera in cameras)
+
+
+def discovery_flows(progress: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """SN -> flow id of this integration's SUNMI discovery flows waiting for a confirmation."""
+    flows: dict[str, str] = {}
+    for flow in progress:
+        unique_id = (flow.get("context") or {}).get("unique_id")
+        if (
+            flow.get("handler") == DOMAIN
+            and flow.get("step_id") == "sunmi_discovered"
+            and unique_id
+        ):
+            flows[str(unique_id)] = str(flow["flow_id"])
+    return flows
+
+
+def entry_titled(entries: Iterable[Mapping[str, Any]], marker: str) -> Mapping[str, Any] | None:
+    """The first (not ignored) entry of this integration whose title contains marker.
+
+    The flows title entries "VIGI NVR <host>" and "SUNMI <model> <SN>".
+    """
+    for entry in entries:
+        ours = entry.get("domain") == DOMAIN and entry.get("source") != "ignore"
+        if ours and marker in str(entry.get("title", "")):
+            return entry
+    return None
+
+
+def entities_of(
+    registry: Iterable[Mapping[str, Any]], entry_id: str, domain: str, key: str
+) -> list[str]:
+    """Entity ids of one config entry with the given platform domain and translation key."""
+    return sorted(
+        str(entity["entity_id"])
+        for entity in registry
+        if entity.get("config_entry_id") == entry_id
+        and entity.get("translation_key") == key
+        and str(entity["entity_id"]).startswith(f"{domain}.")
     )
 
 
@@ -173,19 +309,37 @@ def pretty_fingerprint(fingerprint: str) -> str:
     return ":".join(pairs).upper()
 
 
-def motion_states(states: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """entity_id -> state of every motion binary sensor in a GET /api/states answer."""
-    return {
-        str(s["entity_id"]): str(s["state"])
-        for s in states
-        if str(s["entity_id"]).startswith("binary_sensor.") and "motion" in str(s["entity_id"])
-    }
+def states_of(states: Iterable[Mapping[str, Any]], wanted: Collection[str]) -> dict[str, str]:
+    """entity_id -> state of the wanted entities in a GET /api/states answer."""
+    return {str(s["entity_id"]): str(s["state"]) for s in states if str(s["entity_id"]) in wanted}
+
+
+def sunmi_banner(cameras: Iterable[SunmiCamera]) -> str:
+    """The SUNMI part of the banner: one line per camera, then what to try."""
+    lines = [f"  {c.model} {c.sn}  https://{c.host}  control API {c.control_url}" for c in cameras]
+    face = json.dumps(FACE_EVENT)
+    return "\n".join(
+        [
+            "SUNMI cameras:   found by UDP discovery, added through their discovery flows",
+            *lines,
+            "  Publish a face event on the FS camera:",
+            f"    curl -X POST {FS_CAMERA.control_url}/face"
+            f" -H 'Content-Type: application/json' -d '{face}'",
+            "  Publish motion on the SS camera:",
+            f"    curl -X POST {SS_CAMERA.control_url}/motion",
+            "  See a simulated camera's state:",
+            f"    curl {FS_CAMERA.control_url}/state",
+            f"  To add one by hand: app id {SUNMI_APP_ID}, secret key {SUNMI_SECRET_KEY},",
+            f"  certificate {SUNMI_P12.relative_to(ROOT)} (password {SUNMI_CERT_PASSWORD})",
+        ]
+    )
 
 
 def banner(port: int, sim: SimulatorInfo, entities: int) -> str:
     """What the user reads once everything runs."""
     control = sim.control_url or "(no control API)"
     event = json.dumps(DEMO_EVENT)
+    logs = ", ".join(str(c.log.relative_to(ROOT)) for c in SUNMI_CAMERAS)
     return f"""
 Home Assistant:  {base_url(port)}
 Login:           {DEMO_USERNAME} / {DEMO_PASSWORD}
@@ -195,7 +349,8 @@ Control API:     {control}
     curl -X POST {control}/event -H 'Content-Type: application/json' -d '{event}'
   See the simulated NVR's state:
     curl {control}/state
-Logs:            .demo/home-assistant.log, .demo/vigi.log
+{sunmi_banner(SUNMI_CAMERAS)}
+Logs:            .demo/home-assistant.log, .demo/vigi.log, {logs}
 
 Ctrl-C stops everything.
 """
@@ -219,12 +374,21 @@ def login_is_valid(storage_dir: Path) -> bool:
     return False
 
 
-def port_is_free(host: str, port: int) -> bool:
-    """Whether a TCP listener could bind host:port right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+def port_is_free(host: str, port: int, kind: socket.SocketKind = socket.SOCK_STREAM) -> bool:
+    """Whether a TCP listener (or with SOCK_DGRAM a UDP socket) could bind host:port now.
+
+    A port this user may not bind at all (443 without root) is a DemoError saying so.
+    """
+    with socket.socket(socket.AF_INET, kind) as sock:
+        if kind == socket.SOCK_STREAM:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # like aiohttp
         try:
             sock.bind((host, port))
+        except PermissionError as err:
+            raise DemoError(
+                f"may not bind {host}:{port} ({err.strerror}): ports below 1024 need root, "
+                "CAP_NET_BIND_SERVICE or a lower net.ipv4.ip_unprivileged_port_start"
+            ) from err
         except OSError:
             return False
     return True
@@ -391,18 +555,67 @@ async def start_simulator(children: Children) -> SimulatorInfo:
     child = await children.spawn(
         "VIGI simulator", argv, DEMO_DIR / "vigi.log", env, SIM_STOP_TIMEOUT
     )
+    return await wait_for_listening(child, parse_listening_line)
+
+
+async def wait_for_listening[T](child: Child, parse: Callable[[str], T | None]) -> T:
+    """Until parse finds the "listening" line in the child's log."""
     deadline = time.monotonic() + SIM_START_TIMEOUT
     while time.monotonic() < deadline:
-        info = parse_listening_line(child.log.read_text(errors="replace"))
+        info = parse(child.log.read_text(errors="replace"))
         if info is not None:
             return info
         child.check_alive()
         await asyncio.sleep(0.1)
-    raise DemoError(f"the simulator did not say it was listening within {SIM_START_TIMEOUT:.0f} s")
+    raise DemoError(f"{child.name} did not say it was listening within {SIM_START_TIMEOUT:.0f} s")
+
+
+def check_sunmi_ports(camera: SunmiCamera) -> None:
+    """DemoError when another process holds one of the camera's ports."""
+    busy = [p for p in (*SUNMI_TCP_PORTS, camera.control_port) if not port_is_free(camera.host, p)]
+    if not port_is_free(camera.host, SUNMI_UDP_PORT, socket.SOCK_DGRAM):
+        busy.append(SUNMI_UDP_PORT)
+    if busy:
+        ports = ", ".join(map(str, busy))
+        raise DemoError(f"{camera.host} ports {ports} are in use (another demo still running?)")
+
+
+async def start_sunmi_simulators(
+    children: Children, session: aiohttp.ClientSession
+) -> dict[str, SunmiInfo]:
+    """Start the SUNMI cameras (in parallel, sharing one cert dir); SN -> what each says."""
+    for camera in SUNMI_CAMERAS:
+        check_sunmi_ports(camera)
+    env = {**os.environ, "SUNMI_SIM_SECRET_KEY": SUNMI_SECRET_KEY}
+    spawned = []
+    for camera in SUNMI_CAMERAS:
+        say(f"starting the SUNMI {camera.model} camera simulator on {camera.host}")
+        name = f"SUNMI {camera.model} simulator"
+        child = await children.spawn(name, sunmi_argv(camera), camera.log, env, SIM_STOP_TIMEOUT)
+        spawned.append((camera, child))
+    return {camera.sn: await sunmi_ready(camera, child, session) for camera, child in spawned}
+
+
+async def sunmi_ready(
+    camera: SunmiCamera, child: Child, session: aiohttp.ClientSession
+) -> SunmiInfo:
+    """Wait for a SUNMI simulator's "listening" line; its control API tells the fingerprint."""
+    info = await wait_for_listening(child, parse_sunmi_listening_line)
+    if (info.host, info.sn, info.model) != (camera.host, camera.sn, camera.model):
+        raise DemoError(f"{child.name} says {info}, expected {camera}")
+    async with session.get(camera.control_url + "/state") as resp:
+        state = await resp.json()
+    return replace(info, fingerprint=str(state["fingerprint"]).lower())
 
 
 async def start_hass(children: Children, port: int) -> Child:
-    """Start Home Assistant on .demo/config (no pip: everything is in .venv)."""
+    """Start Home Assistant on .demo/config (no pip: everything is in .venv).
+
+    Its SUNMI discovery probes only the simulators' addresses, never the host's networks. Its
+    own TMPDIR: file_upload keeps uploads in <tmp>/home-assistant-file_upload and every Home
+    Assistant deletes that directory on its first upload and at stop, so a test run beside the
+    demo would delete the p12 the demo just uploaded (and the demo theirs).
+    """
     say(f"starting Home Assistant on {base_url(port)} (log: .demo/home-assistant.log)")
     hass = Path(sys.executable).with_name("hass")
     argv = [
@@ -413,15 +626,22 @@ async def start_hass(children: Children, port: int) -> Child:
         "--log-file",
         str(DEMO_DIR / "home-assistant.log"),
     ]
+    tmp = DEMO_DIR / "tmp"
+    tmp.mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        DISCOVERY_TARGETS_ENV: discovery_targets(SUNMI_CAMERAS),
+        "TMPDIR": str(tmp),
+    }
     return await children.spawn(
-        "Home Assistant", argv, DEMO_DIR / "hass-console.log", os.environ, HASS_STOP_TIMEOUT
+        "Home Assistant", argv, DEMO_DIR / "hass-console.log", env, HASS_STOP_TIMEOUT
     )
 
 
 # -- Home Assistant's HTTP API -----------------------------------------------------------------
 @dataclass
 class HassApi:
-    """Just enough of Home Assistant's REST API for the demo."""
+    """Just enough of Home Assistant's REST and websocket APIs for the demo."""
 
     session: aiohttp.ClientSession
     port: int
@@ -439,7 +659,7 @@ class HassApi:
         path: str,
         body: Any = None,
         *,
-        form: Mapping[str, str] | None = None,
+        form: Mapping[str, str] | aiohttp.FormData | None = None,
         expect: Iterable[int] = (200,),
     ) -> Any:
         """One request; returns the decoded JSON (or None), raises DemoError on other statuses."""
@@ -453,6 +673,27 @@ class HassApi:
             if resp.status not in set(expect):
                 raise DemoError(f"{method} {path} answered {resp.status}: {text[:500]}")
             return json.loads(text) if text and resp.content_type == "application/json" else None
+
+    async def upload(self, path: Path, content_type: str) -> str:
+        """Upload a file as the frontend's file selector does; returns its file id."""
+        data = aiohttp.FormData()
+        data.add_field("file", path.read_bytes(), filename=path.name, content_type=content_type)
+        result = await self.call("POST", "/api/file_upload", form=data)
+        return str(result["file_id"])
+
+    async def ws_command(self, command: str) -> Any:
+        """One websocket API command (flows in progress and the entity registry are only there)."""
+        async with self.session.ws_connect(self.url + "/api/websocket") as ws:
+            await ws.receive_json()  # auth_required
+            await ws.send_json({"type": "auth", "access_token": self.access_token})
+            auth = await ws.receive_json()
+            if auth.get("type") != "auth_ok":
+                raise DemoError(f"websocket authentication failed: {auth}")
+            await ws.send_json({"id": 1, "type": command})
+            answer = await ws.receive_json()
+        if not answer.get("success"):
+            raise DemoError(f"websocket command {command} failed: {answer.get('error')}")
+        return answer["result"]
 
     async def status(self, path: str) -> int | None:
         """The HTTP status of GET path, or None while nothing listens."""
@@ -533,7 +774,7 @@ async def wait_until_running(api: HassApi, hass: Child) -> None:
     raise DemoError("Home Assistant did not finish starting; see .demo/home-assistant.log")
 
 
-async def vigi_entries(api: HassApi) -> list[dict[str, Any]]:
+async def domain_entries(api: HassApi) -> list[dict[str, Any]]:
     """This integration's config entries."""
     entries: list[dict[str, Any]] = await api.call(
         "GET", f"/api/config/config_entries/entry?domain={DOMAIN}"
@@ -549,6 +790,22 @@ async def flow_step(api: HassApi, flow_id: str, data: Mapping[str, Any]) -> dict
     if result.get("errors"):
         raise DemoError(f"config flow step {result.get('step_id')} failed: {result['errors']}")
     return result
+
+
+def check_fingerprint(result: Mapping[str, Any], fingerprint: str) -> str:
+    """The fingerprint a certificate step shows; DemoError unless it is the simulator's."""
+    shown = str(result.get("description_placeholders", {}).get("fingerprint"))
+    if shown != pretty_fingerprint(fingerprint):
+        raise DemoError(f"flow shows fingerprint {shown}, simulator has {fingerprint}")
+    return shown
+
+
+async def finish_flow(api: HassApi, flow_id: str, how: str, shown: str) -> None:
+    """Confirm the certificate step; DemoError unless that creates the entry."""
+    done = await flow_step(api, flow_id, {})
+    if done.get("type") != "create_entry":
+        raise DemoError(f"config flow did not create an entry: {done}")
+    say(f"added {done.get('title')!r} {how} (certificate {shown[:23]}...)")
 
 
 async def add_vigi_entry(api: HassApi, sim: SimulatorInfo) -> None:
@@ -568,45 +825,147 @@ async def add_vigi_entry(api: HassApi, sim: SimulatorInfo) -> None:
     confirm = await flow_step(api, flow_id, credentials)
     if confirm.get("step_id") != "vigi_certificate":
         raise DemoError(f"expected the certificate step after {form.get('step_id')}: {confirm}")
-    shown = confirm.get("description_placeholders", {}).get("fingerprint")
-    if shown != pretty_fingerprint(sim.fingerprint):
-        raise DemoError(f"flow shows fingerprint {shown}, simulator has {sim.fingerprint}")
-    done = await flow_step(api, flow_id, {})
-    if done.get("type") != "create_entry":
-        raise DemoError(f"config flow did not create an entry: {done}")
-    say(f"added {done.get('title')!r} through the config flow (certificate {shown[:23]}...)")
+    shown = check_fingerprint(confirm, sim.fingerprint)
+    await finish_flow(api, flow_id, "through the config flow", shown)
 
 
-async def ensure_vigi_entry(api: HassApi, sim: SimulatorInfo) -> dict[str, Any]:
-    """The VIGI entry, loaded; adds it first when missing."""
-    if not await vigi_entries(api):
-        await add_vigi_entry(api, sim)
+async def wait_for_entries(api: HassApi, markers: Collection[str]) -> dict[str, Mapping[str, Any]]:
+    """Until an entry whose title holds each marker is loaded; marker -> entry."""
     deadline = time.monotonic() + ENTRY_TIMEOUT
-    entries: list[dict[str, Any]] = []
+    found: dict[str, Mapping[str, Any] | None] = {}
     while time.monotonic() < deadline:
-        entries = await vigi_entries(api)
-        if entries and all(e.get("state") == "loaded" for e in entries):
-            return entries[0]
+        entries = await domain_entries(api)
+        found = {marker: entry_titled(entries, marker) for marker in markers}
+        loaded = {m: e for m, e in found.items() if e and e["state"] == "loaded"}
+        if len(loaded) == len(markers):
+            return loaded
         await asyncio.sleep(0.5)
-    states = [(e.get("title"), e.get("state"), e.get("reason")) for e in entries]
-    raise DemoError(f"the {DOMAIN} entry did not load: {states}; see .demo/home-assistant.log")
+    states = {m: e and (e.get("title"), e.get("state"), e.get("reason")) for m, e in found.items()}
+    raise DemoError(f"{DOMAIN} entries did not load: {states}; see .demo/home-assistant.log")
 
 
-async def current_motion(api: HassApi) -> dict[str, str]:
-    """entity_id -> state of the motion binary sensors."""
-    return motion_states(await api.call("GET", "/api/states"))
+async def ensure_vigi_entry(api: HassApi, sim: SimulatorInfo) -> Mapping[str, Any]:
+    """The VIGI entry, loaded; adds it first when missing."""
+    if entry_titled(await domain_entries(api), VIGI_TITLE) is None:
+        await add_vigi_entry(api, sim)
+    return (await wait_for_entries(api, [VIGI_TITLE]))[VIGI_TITLE]
 
 
-async def wait_for_motion_sensors(api: HassApi) -> dict[str, str]:
-    """Until motion binary sensors exist and none is unavailable."""
+async def add_sunmi_entry(api: HassApi, flow_id: str, camera: SunmiInfo) -> None:
+    """Drive a discovery flow: confirm -> credentials and uploaded p12 -> fingerprint."""
+    form = await flow_step(api, flow_id, {})
+    if form.get("step_id") != "sunmi":
+        raise DemoError(f"expected the credentials form after confirming {camera.sn}: {form}")
+    credentials = {
+        "app_id": SUNMI_APP_ID,
+        "secret_key": SUNMI_SECRET_KEY,
+        "certificate": await api.upload(SUNMI_P12, "application/x-pkcs12"),
+        "certificate_password": SUNMI_CERT_PASSWORD,
+    }
+    confirm = await flow_step(api, flow_id, credentials)
+    if confirm.get("step_id") != "sunmi_certificate":
+        raise DemoError(f"expected the certificate step for {camera.sn}: {confirm}")
+    shown = check_fingerprint(confirm, camera.fingerprint)
+    await finish_flow(api, flow_id, "from its discovery flow", shown)
+
+
+async def cameras_without_entry(api: HassApi, sns: Iterable[str]) -> list[str]:
+    """The SNs no entry is titled with yet."""
+    entries = await domain_entries(api)
+    return [sn for sn in sns if entry_titled(entries, sn) is None]
+
+
+async def add_discovered_cameras(api: HassApi, cameras: Mapping[str, SunmiInfo]) -> None:
+    """Confirm the discovery flow of every camera not configured yet, as a user would."""
+    missing = await cameras_without_entry(api, cameras)
+    if missing:
+        targets = discovery_targets(SUNMI_CAMERAS)
+        say(f"waiting for discovery (scanning {targets}) to offer {', '.join(missing)}")
+    deadline = time.monotonic() + DISCOVERY_TIMEOUT
+    while missing:
+        flows = discovery_flows(await api.ws_command("config_entries/flow/progress"))
+        for sn in missing:
+            if sn in flows:
+                await add_sunmi_entry(api, flows[sn], cameras[sn])
+        missing = await cameras_without_entry(api, cameras)
+        if missing and time.monotonic() > deadline:
+            raise DemoError(
+                f"no discovery flow for {', '.join(missing)} within {DISCOVERY_TIMEOUT:.0f} s "
+                "(an ignored or renamed entry? ./scripts/demo --fresh starts over); see "
+                ".demo/home-assistant.log"
+            )
+        if missing:
+            await asyncio.sleep(0.5)
+
+
+async def ensure_sunmi_entries(
+    api: HassApi, cameras: Mapping[str, SunmiInfo]
+) -> dict[str, Mapping[str, Any]]:
+    """SN -> entry of every SUNMI camera, loaded; adds missing ones from discovery."""
+    await add_discovered_cameras(api, cameras)
+    return await wait_for_entries(api, list(cameras))
+
+
+async def current_states(api: HassApi, wanted: Collection[str]) -> dict[str, str]:
+    """entity_id -> state of the wanted entities."""
+    return states_of(await api.call("GET", "/api/states"), wanted)
+
+
+async def wait_for_motion_sensors(api: HassApi, wanted: Collection[str]) -> dict[str, str]:
+    """Until the wanted motion binary sensors exist and none is unavailable."""
     deadline = time.monotonic() + ENTRY_TIMEOUT
     motion: dict[str, str] = {}
     while time.monotonic() < deadline:
-        motion = await current_motion(api)
-        if motion and "unavailable" not in motion.values():
+        motion = await current_states(api, wanted)
+        if wanted and len(motion) == len(wanted) and "unavailable" not in motion.values():
             return motion
         await asyncio.sleep(0.5)
     raise DemoError(f"no available motion binary sensors: {motion or 'none at all'}")
+
+
+async def state_of(api: HassApi, entity_id: str) -> dict[str, Any]:
+    """One entity's state object."""
+    state: dict[str, Any] = await api.call("GET", f"/api/states/{entity_id}")
+    return state
+
+
+async def wait_for_state(
+    api: HassApi, entity_id: str, done: Callable[[Mapping[str, Any]], bool], within: float
+) -> dict[str, Any]:
+    """Poll an entity until done(state), for up to `within` seconds; returns the last state."""
+    deadline = time.monotonic() + within
+    state = await state_of(api, entity_id)
+    while not done(state) and time.monotonic() < deadline:
+        await asyncio.sleep(0.25)
+        state = await state_of(api, entity_id)
+    return state
+
+
+async def control(session: aiohttp.ClientSession, url: str, body: Any = None) -> str:
+    """POST to a simulator's control API; returns its answer."""
+    async with session.post(url, json=body) as resp:
+        answer = (await resp.text()).strip()
+        if resp.status != 200:
+            raise DemoError(f"simulator control {url} answered {resp.status}: {answer}")
+    return answer
+
+
+@dataclass
+class Demo:
+    """What set_up found and started; the banner and the self-check read it."""
+
+    vigi: SimulatorInfo
+    cameras: dict[str, SunmiInfo]  # SN -> simulator
+    entries: dict[str, str]  # VIGI_TITLE or SN -> entry id
+    registry: list[dict[str, Any]]  # the entity registry
+    motion: dict[str, str]  # the NVR's motion binary sensors -> state
+
+    def entity(self, owner: str, domain: str, key: str) -> str:
+        """The entity with that domain and translation key of one entry (VIGI_TITLE or SN)."""
+        found = entities_of(self.registry, self.entries[owner], domain, key)
+        if not found:
+            raise DemoError(f"{owner} has no {domain} entity with translation key {key!r}")
+        return found[0]
 
 
 # -- --exit-after-setup checks ---------------------------------------------------------------
@@ -637,36 +996,100 @@ async def check_offline(api: HassApi) -> str:
     return "config entries: " + ", ".join(domains)
 
 
-async def check_event(api: HassApi, sim: SimulatorInfo, before: dict[str, str]) -> str:
-    """Trigger a motion event on the simulator and wait for a motion sensor to turn on."""
-    if sim.control_url is None:
+async def check_event(api: HassApi, demo: Demo) -> str:
+    """Trigger a motion event on the NVR simulator and wait for a motion sensor to turn on."""
+    if demo.vigi.control_url is None:
         raise DemoError("the simulator has no control API")
-    async with api.session.post(sim.control_url + "/event", json=DEMO_EVENT) as resp:
-        answer = await resp.text()
-        if resp.status != 200:
-            raise DemoError(f"simulator control /event answered {resp.status}: {answer}")
+    answer = await control(api.session, demo.vigi.control_url + "/event", DEMO_EVENT)
     deadline = time.monotonic() + EVENT_TIMEOUT
     while time.monotonic() < deadline:
-        motion = await current_motion(api)
-        turned_on = sorted(e for e, s in motion.items() if s == "on" and before.get(e) != "on")
+        motion = await current_states(api, demo.motion)
+        turned_on = sorted(e for e, s in motion.items() if s == "on" and demo.motion[e] != "on")
         if turned_on:
-            return f"event: simulator answered {answer.strip()}; now on: {', '.join(turned_on)}"
+            return f"event: simulator answered {answer}; now on: {', '.join(turned_on)}"
         await asyncio.sleep(0.25)
     raise DemoError(
-        f"simulator answered {answer.strip()} but no motion binary sensor turned on within "
+        f"simulator answered {answer} but no motion binary sensor turned on within "
         f"{EVENT_TIMEOUT:.0f} s; see .demo/home-assistant.log and .demo/vigi.log"
     )
 
 
-async def self_check(api: HassApi, sim: SimulatorInfo, motion: dict[str, str]) -> bool:
+async def check_sunmi_entries(api: HassApi, demo: Demo) -> str:
+    """Both SUNMI cameras have a loaded entry."""
+    entries = await domain_entries(api)
+    found = {sn: entry_titled(entries, sn) for sn in demo.cameras}
+    bad = {sn: e and e.get("state") for sn, e in found.items() if not e or e["state"] != "loaded"}
+    if bad:
+        raise DemoError(f"SUNMI entries not loaded: {bad}")
+    titles = [str(e["title"]) for e in found.values() if e]
+    return "SUNMI entries loaded: " + ", ".join(titles)
+
+
+async def check_event_paths(api: HassApi, demo: Demo) -> str:
+    """Every SUNMI camera's event path sensor says "channel" (the message channel is up)."""
+    seen = []
+    for sn in demo.cameras:
+        entity = demo.entity(sn, "sensor", "event_path")
+        state = await wait_for_state(
+            api, entity, lambda s: s["state"] == "channel", EVENT_PATH_TIMEOUT
+        )
+        if state["state"] != "channel":
+            raise DemoError(
+                f"{entity} is {state['state']!r}, not 'channel', after {EVENT_PATH_TIMEOUT:.0f} s"
+            )
+        seen.append(f"{entity} = channel")
+    return "event paths: " + ", ".join(seen)
+
+
+async def check_face(api: HassApi, demo: Demo) -> str:
+    """Publish a face event on the FS camera; its event entity fires "face", group "vip"."""
+    entity = demo.entity(FS_CAMERA.sn, "event", "camera_event")
+    before = (await state_of(api, entity))["state"]
+    answer = await control(api.session, FS_CAMERA.control_url + "/face", FACE_EVENT)
+
+    def fired(state: Mapping[str, Any]) -> bool:
+        return bool(state["state"] != before and state["attributes"].get("event_type") == "face")
+
+    state = await wait_for_state(api, entity, fired, EVENT_TIMEOUT)
+    group = state["attributes"].get("group")
+    if not fired(state) or group != FACE_EVENT["group_name"]:
+        raise DemoError(
+            f"FS simulator answered {answer} but {entity} did not fire a face event of group "
+            f"{FACE_EVENT['group_name']!r} within {EVENT_TIMEOUT:.0f} s: {state}"
+        )
+    return f"face event: FS simulator answered {answer}; {entity} fired 'face', group {group!r}"
+
+
+async def check_sunmi_motion(api: HassApi, demo: Demo) -> str:
+    """Publish motion on the SS camera; its motion binary sensor turns on."""
+    entity = demo.entity(SS_CAMERA.sn, "binary_sensor", "motion")
+    before = (await state_of(api, entity))["state"]
+    if before == "on":
+        raise DemoError(f"{entity} is already on before the SS camera publishes motion")
+    answer = await control(api.session, SS_CAMERA.control_url + "/motion", {"detect_type": 1})
+    state = await wait_for_state(api, entity, lambda s: s["state"] == "on", EVENT_TIMEOUT)
+    if state["state"] != "on":
+        raise DemoError(
+            f"SS simulator answered {answer} but {entity} is still {state['state']!r} after "
+            f"{EVENT_TIMEOUT:.0f} s; see .demo/home-assistant.log and "
+            f"{SS_CAMERA.log.relative_to(ROOT)}"
+        )
+    return f"SUNMI motion: SS simulator answered {answer}; {entity} is on"
+
+
+async def self_check(api: HassApi, demo: Demo) -> bool:
     """The checks behind --exit-after-setup; prints one line each."""
     checks: list[Callable[[], Awaitable[str]]] = [
         lambda: check_onboarding(api),
         lambda: check_offline(api),
-        lambda: check_event(api, sim, motion),
+        lambda: check_event(api, demo),
+        lambda: check_sunmi_entries(api, demo),
+        lambda: check_event_paths(api, demo),
+        lambda: check_face(api, demo),
+        lambda: check_sunmi_motion(api, demo),
     ]
     ok = True
-    say(f"check: {len(motion)} motion binary sensors, none unavailable")
+    say(f"check: {len(demo.motion)} NVR motion binary sensors, none unavailable")
     for check in checks:
         try:
             say(f"check: {await check()}")
@@ -677,15 +1100,18 @@ async def self_check(api: HassApi, sim: SimulatorInfo, motion: dict[str, str]) -
 
 
 # -- orchestration -----------------------------------------------------------------------------
-async def set_up(
+
+
+async def start_everything(
     args: argparse.Namespace, children: Children, api: HassApi
-) -> tuple[SimulatorInfo, dict[str, str]]:
-    """Start everything, log in and configure the integration."""
+) -> tuple[SimulatorInfo, dict[str, SunmiInfo]]:
+    """The simulators first (the integration scans for cameras as it loads), then hass."""
     DEMO_DIR.mkdir(exist_ok=True)
-    # A new simulator certificate would not match the one pinned in an old config entry.
-    new_certificate = not (DEMO_DIR / "vigi-cert").is_dir()
-    sim = await start_simulator(children)
-    new = prepare_config(api.port, fresh=args.fresh or new_certificate)
+    # New simulator certificates would not match those pinned in old config entries.
+    new_certificates = not all(d.is_dir() for d in (DEMO_DIR / "vigi-cert", SUNMI_CERT_DIR))
+    vigi = await start_simulator(children)
+    cameras = await start_sunmi_simulators(children, api.session)
+    new = prepare_config(api.port, fresh=args.fresh or new_certificates)
     say("new Home Assistant configuration in .demo/config" if new else "reusing .demo/config")
     hass = await start_hass(children, api.port)
     say("waiting for Home Assistant (the first start takes a while)")
@@ -696,10 +1122,21 @@ async def set_up(
         await log_in(api)
         say(f"logged in as {DEMO_USERNAME!r}")
     await wait_until_running(api, hass)
-    entry = await ensure_vigi_entry(api, sim)
-    say(f"{entry['title']} is loaded")
-    motion = await wait_for_motion_sensors(api)
-    return sim, motion
+    return vigi, cameras
+
+
+async def set_up(args: argparse.Namespace, children: Children, api: HassApi) -> Demo:
+    """Start everything, log in and configure the integration."""
+    vigi, cameras = await start_everything(args, children, api)
+    # In a new configuration, the NVR's entry loads the integration, which starts the scan.
+    entries = {VIGI_TITLE: await ensure_vigi_entry(api, vigi)}
+    entries |= await ensure_sunmi_entries(api, cameras)
+    say("loaded: " + ", ".join(str(entry["title"]) for entry in entries.values()))
+    ids = {owner: str(entry["entry_id"]) for owner, entry in entries.items()}
+    registry = await api.ws_command("config/entity_registry/list")
+    motion_ids = entities_of(registry, ids[VIGI_TITLE], "binary_sensor", "motion")
+    motion = await wait_for_motion_sensors(api, motion_ids)
+    return Demo(vigi, cameras, ids, registry, motion)
 
 
 async def until_stopped[T](coro: Coroutine[Any, Any, T], stop: asyncio.Event) -> T:
@@ -727,10 +1164,10 @@ async def run(args: argparse.Namespace, children: Children, stop: asyncio.Event)
     async with aiohttp.ClientSession(timeout=timeout) as session:
         api = HassApi(session, port)
         try:
-            sim, motion = await until_stopped(set_up(args, children, api), stop)
-            print(banner(port, sim, len(motion)), flush=True)
+            demo = await until_stopped(set_up(args, children, api), stop)
+            print(banner(port, demo.vigi, len(demo.motion)), flush=True)
             if args.exit_after_setup:
-                ok = await until_stopped(self_check(api, sim, motion), stop)
+                ok = await until_stopped(self_check(api, demo), stop)
                 say("all checks passed" if ok else "some checks FAILED")
                 return 0 if ok else 1
             exited = await until_stopped(children.first_exit(), stop)

@@ -1,4 +1,4 @@
-"""The demo's own self-test: simulator + real hass, configured through the flow, an event seen."""
+"""The demo's own self-test: simulators + real hass, configured through the flows, events seen."""
 
 from __future__ import annotations
 
@@ -9,24 +9,31 @@ from pathlib import Path
 
 import pytest
 
+from scripts.demo import SIM_CONTROL_PORT, SIM_HOST, SIM_PORT, SUNMI_CAMERAS, port_is_free
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def port_free(host: str, port: int) -> bool:
-    with socket.socket() as probe:
-        probe.setsockopt(
-            socket.SOL_SOCKET, socket.SO_REUSEADDR, 1
-        )  # like aiohttp, ignore TIME_WAIT
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return False
-    return True
+def demo_ports() -> list[tuple[str, int, socket.SocketKind]]:
+    """Every address the demo's simulators listen on."""
+    ports = [
+        (SIM_HOST, SIM_PORT, socket.SOCK_STREAM),
+        (SIM_HOST, SIM_CONTROL_PORT, socket.SOCK_STREAM),
+    ]
+    for camera in SUNMI_CAMERAS:
+        for port in (443, 10021, camera.control_port):
+            ports.append((camera.host, port, socket.SOCK_STREAM))
+        ports.append((camera.host, 10001, socket.SOCK_DGRAM))
+    return ports
+
+
+def busy_ports() -> list[str]:
+    return [f"{h}:{p}" for h, p, kind in demo_ports() if not port_is_free(h, p, kind)]
 
 
 async def test_demo_exit_after_setup() -> None:
-    if not port_free("127.0.0.2", 20443):
-        pytest.skip("a demo is already running on 127.0.0.2:20443")
+    if busy := busy_ports():
+        pytest.skip(f"a demo is already running ({', '.join(busy)} in use)")
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -42,3 +49,7 @@ async def test_demo_exit_after_setup() -> None:
     assert process.returncode == 0, text
     assert "all checks passed" in text
     assert "demo / demo-password" in text
+    for camera in SUNMI_CAMERAS:
+        assert f"{camera.model} {camera.sn}" in text
+    assert "fired 'face', group 'vip'" in text
+    assert busy_ports() == [], "the demo left a simulator behind"

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .api.backend import Backend
@@ -16,6 +17,7 @@ from .backends import async_create_backend
 from .const import DOMAIN
 from .coordinator import CamerasCoordinator
 from .discovery import async_start_discovery
+from .entity import device_identifier
 from .push import ChannelLink, PushLink, async_start_push
 from .services import async_setup_services
 
@@ -65,6 +67,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: CamerasConfigEntry) -> b
         await backend.async_close()
         raise
     entry.runtime_data = CamerasRuntimeData(backend=backend, coordinator=coordinator)
+    _async_remove_stale_devices(hass, entry, coordinator)
     entry.runtime_data.push = await async_start_push(hass, entry, coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await coordinator.async_refresh_if_due()
@@ -81,6 +84,27 @@ async def async_unload_entry(hass: HomeAssistant, entry: CamerasConfigEntry) -> 
             await data.push.async_stop()
         await data.backend.async_close()
     return unloaded
+
+
+@callback
+def _async_remove_stale_devices(
+    hass: HomeAssistant, entry: CamerasConfigEntry, coordinator: CamerasCoordinator
+) -> None:
+    """Forget devices (channels) the hub no longer has."""
+    current = {device_identifier(coordinator.hub_id, key) for key in coordinator.devices}
+    registry = dr.async_get(hass)
+    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+        if not device.identifiers & current:
+            registry.async_update_device(device.id, remove_config_entry_id=entry.entry_id)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: CamerasConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Let the user delete a device only when the hub no longer has it."""
+    coordinator = entry.runtime_data.coordinator
+    current = {device_identifier(coordinator.hub_id, key) for key in coordinator.devices}
+    return not device.identifiers & current
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: CamerasConfigEntry) -> None:

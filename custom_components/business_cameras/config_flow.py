@@ -26,6 +26,7 @@ from .const import (
     STREAM_MAIN,
     STREAM_SUB,
 )
+from .discovery import async_request_scan
 from .flow_sunmi import SunmiFlow
 from .flow_vigi import VigiFlow
 
@@ -51,7 +52,10 @@ class CamerasConfigFlow(VigiFlow, SunmiFlow, domain=DOMAIN):
         return CamerasOptionsFlow()
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Choose the platform."""
+        """Choose the platform (and look for SUNMI cameras meanwhile)."""
+        # Home Assistant loads the integration, and so its periodic scan, only once an entry
+        # exists: scan when the user opens the flow, so cameras show up as discovered.
+        async_request_scan(self.hass)
         return self.async_show_menu(step_id="user", menu_options=[PLATFORM_SUNMI, PLATFORM_VIGI])
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:

@@ -55,6 +55,8 @@ SLOW_GROUPS: dict[StateGroup, int] = {
 }
 
 EventListener = Callable[[CameraEvent], None]
+# Every this many polls the device list is read again, to pick up added or removed channels.
+DEVICE_RESCAN_CYCLES = 30
 
 
 @dataclass(slots=True)
@@ -118,6 +120,8 @@ class CamerasCoordinator(DataUpdateCoordinator[CamerasData]):
 
     async def _async_update_data(self) -> CamerasData:
         groups = self._groups_for_this_cycle()
+        if self.data is not None and self._cycle % DEVICE_RESCAN_CYCLES == 0:
+            await self._async_check_device_list()
         try:
             states = await self.backend.async_get_state(self.devices, groups)
         except CameraError as err:
@@ -132,6 +136,16 @@ class CamerasCoordinator(DataUpdateCoordinator[CamerasData]):
             events=previous.events if previous is not None else {},
             changed=None,
         )
+
+    async def _async_check_device_list(self) -> None:
+        """Reload the entry when channels were added to or removed from the hub."""
+        try:
+            devices = await self.backend.async_get_devices()
+        except CameraError as err:
+            self._raise_for(err)
+        if {device.key for device in devices} != set(self.devices):
+            _LOGGER.info("%s: the devices changed; reloading", self.config_entry.title)
+            self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
 
     def _groups_for_this_cycle(self) -> set[StateGroup]:
         self._cycle += 1

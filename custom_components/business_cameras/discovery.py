@@ -8,6 +8,7 @@ ever probed.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from dataclasses import asdict
@@ -26,6 +27,7 @@ from .const import DISCOVERY_INTERVAL, DOMAIN
 _LOGGER = logging.getLogger(__name__)
 
 DATA_DISCOVERY_TARGETS: HassKey[list[str]] = HassKey(f"{DOMAIN}_discovery_targets")
+DATA_SCAN_TASK: HassKey[asyncio.Task[list[DiscoveredCamera]]] = HassKey(f"{DOMAIN}_scan")
 ENV_DISCOVERY_TARGETS = "BUSINESS_CAMERAS_DISCOVERY_TARGETS"
 
 
@@ -60,12 +62,23 @@ async def async_scan(hass: HomeAssistant) -> list[DiscoveredCamera]:
 
 
 @callback
+def async_request_scan(hass: HomeAssistant) -> None:
+    """Scan now in the background unless a scan is already running."""
+    task = hass.data.get(DATA_SCAN_TASK)
+    if task is not None and not task.done():
+        return
+    hass.data[DATA_SCAN_TASK] = hass.async_create_background_task(
+        async_scan(hass), f"{DOMAIN} discovery"
+    )
+
+
+@callback
 def async_start_discovery(hass: HomeAssistant) -> None:
     """Scan now in the background, then every DISCOVERY_INTERVAL until shutdown."""
 
     @callback
     def _scan(_now: datetime | None = None) -> None:
-        hass.async_create_background_task(async_scan(hass), f"{DOMAIN} discovery")
+        async_request_scan(hass)
 
     _scan()
     async_track_time_interval(hass, _scan, DISCOVERY_INTERVAL, cancel_on_shutdown=True)

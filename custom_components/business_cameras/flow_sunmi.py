@@ -254,8 +254,6 @@ class SunmiFlow(ConfigFlow):
             return {"base": "invalid_auth"}, None
         except CertificateMismatchError:
             return {"base": "certificate_changed"}, None
-        except NotActivatedError:
-            return {"base": "activation_failed"}, None
         except ApiError as err:
             _LOGGER.debug("Signing in to %s failed: %s", data[CONF_HOST], err)
             return {"base": "activation_failed" if code else "cannot_connect"}, None

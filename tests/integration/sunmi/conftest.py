@@ -43,7 +43,7 @@ async def fs_sim(tmp_path: Path, sunmi_options: dict[str, Any]) -> AsyncIterator
         "model": "FS",
         "sn": FS_SN,
         "activated": True,
-        "cert_dir": tmp_path / "fs",
+        "cert_dir": tmp_path / "vendor",  # one vendor CA and openapi.p12 for every camera
         "cert_password": CERT_PASSWORD,
         "https_port": 443,
         "channel_port": 10021,
@@ -67,7 +67,7 @@ async def ss_sim(tmp_path: Path) -> AsyncIterator[SunmiSimulator]:
         model="SS",
         sn=SS_SN,
         activated=True,
-        cert_dir=tmp_path / "ss",
+        cert_dir=tmp_path / "vendor",
         cert_password=CERT_PASSWORD,
         https_port=443,
         channel_port=10021,

@@ -21,7 +21,9 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.business_cameras import async_remove_config_entry_device
 from custom_components.business_cameras.const import DOMAIN
+from custom_components.business_cameras.coordinator import DEVICE_RESCAN_CYCLES
 from simulators.vigi import VigiSimulator
 from simulators.vigi.state import EventServer
 
@@ -350,3 +352,22 @@ async def test_diagnostics_are_redacted(
     assert diagnostics["entry"]["data"]["password"] == REDACTED
     assert diagnostics["devices"]["ch1"]["mac"] == REDACTED
     assert "nvr" in diagnostics["states"]
+
+
+async def test_removed_channel_disappears_and_added_channel_appears(
+    hass: HomeAssistant, vigi_sim: VigiSimulator, vigi_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, vigi_entry)
+    registry = dr.async_get(hass)
+    ch4 = registry.async_get_device(identifiers={(DOMAIN, f"{HUB_ID}_ch4")})
+    assert ch4 is not None
+    # The user can not delete a channel the NVR still has.
+    assert not await async_remove_config_entry_device(hass, vigi_entry, ch4)
+    del vigi_sim.state.channels[4]
+    coordinator = vigi_entry.runtime_data.coordinator
+    coordinator._cycle = DEVICE_RESCAN_CYCLES - 1
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert vigi_entry.state is ConfigEntryState.LOADED
+    assert registry.async_get_device(identifiers={(DOMAIN, f"{HUB_ID}_ch4")}) is None
+    assert registry.async_get_device(identifiers={(DOMAIN, f"{HUB_ID}_ch3")}) is not None
