@@ -1,0 +1,544 @@
+"""A TUMS cloud application as a Backend: its devices, NVR channels and pushed events."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
+from datetime import datetime
+from typing import Any, Final
+
+from ..backend import Action, Setting
+from ..errors import ApiError, AuthError, CameraError, ProtocolError, UnsupportedError
+from ..model import CameraEvent, Capability, Device, DeviceState, PeopleFlow, StateGroup
+from . import push
+from .client import AppType, TumsClient
+from .errors import (
+    DeviceOfflineError,
+    NotLicensedError,
+    PushTargetInUseError,
+    RateLimitedError,
+)
+from .parsers import DeviceInfo, DeviceRef, normalise_mac, stream_settings
+
+_LOGGER = logging.getLogger(__name__)
+
+MANUFACTURER: Final = "TP-Link"
+CONCURRENCY: Final = 4
+_CAP = Capability
+
+
+def _is_soft(err: BaseException) -> bool:
+    """Errors that concern one request only; the rest end the poll."""
+    return isinstance(err, ApiError | ProtocolError | UnsupportedError) and not isinstance(
+        err, AuthError | RateLimitedError
+    )
+
+
+def device_key(info: DeviceInfo) -> str:
+    """The stable key of a directly bound device: its 17-character device code, else its MAC."""
+    return info.qr_code or normalise_mac(info.mac) or str(info.mac)
+
+
+def channel_key(parent_key: str, channel: int) -> str:
+    """The key of an NVR channel: the NVR's key and the channel number."""
+    return f"{parent_key}:ch{channel}"
+
+
+class TumsBackend:
+    """Every device of one TUMS application (device-type or project-type)."""
+
+    def __init__(self, client: TumsClient, *, account_id: str) -> None:
+        """Wrap ``client``; ``account_id`` is the stable identity of the config entry."""
+        self._client = client
+        self._account_id = account_id
+        self._app_type: AppType | None = None
+        self._refs: dict[str, DeviceRef] = {}
+        self._by_mac: dict[str, str] = {}
+        self._by_qr: dict[str, str] = {}
+        self._unlicensed: set[str] = set()
+        self._flow_ids: set[str] = set()
+        self._push_url: str | None = None
+        self._dedupe = push.Deduplicator()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def unique_id(self) -> str:
+        """The account (application) id given at construction."""
+        return self._account_id
+
+    @property
+    def app_type(self) -> AppType | None:
+        """Device or project application, once connected."""
+        return self._app_type
+
+    async def async_connect(self) -> None:
+        """Verify the keys and learn the application type (AuthError, ConnectError)."""
+        self._app_type = await self._client.detect_app_type()
+
+    async def async_close(self) -> None:
+        """Cancel pending alarm stops; the HTTP session belongs to the caller."""
+        for task in list(self._tasks):
+            task.cancel()
+        self._tasks.clear()
+
+    async def _soft[T](self, call: Awaitable[T], what: str) -> T | None:
+        try:
+            return await call
+        except CameraError as err:
+            if not _is_soft(err):
+                raise
+            _LOGGER.debug("%s unavailable: %s", what, err)
+            return None
+
+    # --- devices ------------------------------------------------------------------------
+
+    async def async_get_devices(self) -> list[Device]:
+        """Directly bound devices, and each NVR's channels as children of the NVR."""
+        if self._app_type is None:
+            await self.async_connect()
+        infos = await self._client.list_devices(self._app_type)
+        top = [info for info in infos if not info.is_child]
+        listed_children = [info for info in infos if info.is_child]
+        self._refs.clear()
+        self._by_mac.clear()
+        self._by_qr.clear()
+        self._unlicensed.clear()
+        entries: list[tuple[str, DeviceInfo, DeviceRef, str | None]] = []
+        for info in top:
+            key = device_key(info)
+            entries.append((key, info, info.ref(), None))
+        nvrs = [(key, info) for key, info, _, _ in entries if info.is_nvr]
+        channel_lists: dict[str, list[DeviceInfo]] = {}
+
+        def channels_job(key: str, info: DeviceInfo) -> Callable[[], Awaitable[None]]:
+            async def run() -> None:
+                if not info.licensed:
+                    return
+                found = await self._soft(self._client.get_channels(info.ref()), "channels")
+                if found is not None:
+                    channel_lists[key] = found
+
+            return run
+
+        await _run_bounded([channels_job(k, i) for k, i in nvrs], CONCURRENCY)
+        for key, info in nvrs:
+            channels = channel_lists.get(key)
+            if channels is None:
+                channels = [
+                    c
+                    for c in listed_children
+                    if (info.qr_code and c.parent_qr_code == info.qr_code)
+                    or (normalise_mac(c.parent_mac) == normalise_mac(info.mac) and info.mac)
+                ]
+            for channel in channels:
+                if channel.channel_id is None:
+                    continue
+                ref = info.ref().with_channel(channel.channel_id)
+                entries.append((channel_key(key, channel.channel_id), channel, ref, key))
+        self._flow_ids = await self._flow_devices()
+        capabilities: dict[str, frozenset[Capability]] = {}
+
+        def caps_job(
+            key: str, info: DeviceInfo, ref: DeviceRef, parent: str | None
+        ) -> Callable[[], Awaitable[None]]:
+            async def run() -> None:
+                capabilities[key] = await self._capabilities(info, ref, parent)
+
+            return run
+
+        await _run_bounded([caps_job(*entry) for entry in entries], CONCURRENCY)
+        devices = []
+        for key, info, ref, parent in entries:
+            self._refs[key] = ref
+            mac = normalise_mac(info.mac)
+            if mac:
+                self._by_mac.setdefault(mac, key)
+            if info.qr_code:
+                self._by_qr.setdefault(info.qr_code, key)
+            if not info.licensed:
+                self._unlicensed.add(key)
+            devices.append(
+                Device(
+                    key=key,
+                    name=info.name,
+                    manufacturer=MANUFACTURER,
+                    model=info.model,
+                    serial=info.qr_code,
+                    mac=mac,
+                    ip=info.ip,
+                    parent=parent,
+                    channel=ref.channel_id if parent is not None else None,
+                    capabilities=capabilities.get(key, frozenset()),
+                )
+            )
+        return devices
+
+    async def _capabilities(
+        self, info: DeviceInfo, ref: DeviceRef, parent: str | None
+    ) -> frozenset[Capability]:
+        """What the device offers; an unlicensed device offers nothing (-88315 everywhere)."""
+        if not info.licensed:
+            return frozenset()
+        caps: set[Capability] = {_CAP.TIMING}
+        if parent is None:
+            caps |= {_CAP.REBOOT, _CAP.FIRMWARE}
+        camera = info.is_camera or parent is not None
+        if not camera:
+            return frozenset(caps)
+        caps.add(_CAP.STREAM_SETTINGS)
+        target = ref if parent is not None else ref.with_channel(1)
+        capability = await self._soft(self._client.get_capability(target), "capability")
+        if capability is not None:
+            flags = {k for k, v in capability.items() if str(v).strip() == "1"}
+            alarm_lists = capability.get("msg_alarm_list") or capability.get(
+                "msg_alarm_separate_list"
+            )
+            if "alarm_out_enable" in flags or "msg_alarm" in flags or alarm_lists:
+                caps.add(_CAP.MANUAL_ALARM)
+            if "local_storage" in flags and parent is None:
+                caps |= {_CAP.MEMORY_CARD, _CAP.FORMAT_SD}
+        if await self._soft(self._client.get_ptz_reset_support(target), "ptz support"):
+            caps.add(_CAP.PTZ_RESET)
+        if parent is None and (
+            (info.qr_code and info.qr_code in self._flow_ids)
+            or normalise_mac(info.mac) in self._flow_ids
+        ):
+            caps.add(_CAP.PEOPLE_FLOW)
+        return frozenset(caps)
+
+    async def _flow_devices(self) -> set[str]:
+        """Device codes and MACs of the IPCs that count people (1.4.7.1; project apps only)."""
+        if self._app_type != AppType.PROJECT:
+            return set()
+        regions = await self._soft(self._client.list_regions(), "regions")
+        found: set[str] = set()
+
+        def job(region_id: str) -> Callable[[], Awaitable[None]]:
+            async def run() -> None:
+                items = await self._soft(self._client.get_flow_devices(region_id), "flow devices")
+                for item in items or []:
+                    if (
+                        item.get("parentQrCode")
+                        or item.get("parentQrcode")
+                        or item.get("parentMac")
+                    ):
+                        continue  # only directly bound IPCs are supported
+                    qr, mac = item.get("qrCode"), normalise_mac(item.get("mac"))
+                    found.update(v for v in (qr, mac) if isinstance(v, str) and v)
+
+            return run
+
+        await _run_bounded([job(r.id) for r in regions or []], CONCURRENCY)
+        return found
+
+    def _ref(self, device: Device) -> DeviceRef:
+        ref = self._refs.get(device.key)
+        if ref is None:
+            raise UnsupportedError(f"{device.key} is not a device of this application")
+        return ref
+
+    # --- state --------------------------------------------------------------------------
+
+    async def async_get_state(
+        self, devices: Mapping[str, Device], groups: Collection[StateGroup]
+    ) -> dict[str, DeviceState]:
+        """Read only the groups asked for; at most four requests run at once."""
+        states = {key: DeviceState() for key in devices}
+        for key in devices:
+            if key in self._unlicensed:
+                states[key].extra["licensed"] = False
+        if StateGroup.ONLINE in groups:
+            await self._read_online(devices, states)
+        readable = {
+            key: device
+            for key, device in devices.items()
+            if key in self._refs and states[key].online and key not in self._unlicensed
+        }
+        if StateGroup.INFO in groups:
+            await self._read_firmware(readable, states)
+        jobs: list[Callable[[], Awaitable[None]]] = []
+        for key, device in readable.items():
+            jobs.extend(self._device_jobs(key, device, states[key], groups))
+        await _run_bounded(jobs, CONCURRENCY)
+        if StateGroup.PEOPLE_FLOW in groups:
+            await self._read_people_flow(readable, states)
+        return states
+
+    async def _read_online(
+        self, devices: Mapping[str, Device], states: dict[str, DeviceState]
+    ) -> None:
+        # One paged listing for every directly bound device (the heartbeat of the poll).
+        infos = await self._client.list_devices(self._app_type)
+        status: dict[str, DeviceInfo] = {}
+        for info in infos:
+            if not info.is_child:
+                status[device_key(info)] = info
+        for key, device in devices.items():
+            if device.parent is None:
+                entry = status.get(key)
+                states[key].online = entry is not None and entry.online
+                if entry is not None and not entry.licensed:
+                    states[key].extra["licensed"] = False
+        parents = {d.parent for d in devices.values() if d.parent is not None}
+        channel_status: dict[str, bool] = {}
+
+        def job(parent: str) -> Callable[[], Awaitable[None]]:
+            async def run() -> None:
+                ref = self._refs.get(parent)
+                if ref is None or not states.get(parent, DeviceState()).online:
+                    return
+                found = await self._soft(self._client.get_channels(ref), "channels")
+                for channel in found or []:
+                    if channel.channel_id is not None:
+                        channel_status[channel_key(parent, channel.channel_id)] = channel.online
+
+            return run
+
+        await _run_bounded([job(p) for p in parents], CONCURRENCY)
+        for key, device in devices.items():
+            if device.parent is not None:
+                parent_state = states.get(device.parent)
+                parent_online = parent_state.online if parent_state is not None else True
+                states[key].online = parent_online and channel_status.get(key, False)
+
+    async def _read_firmware(
+        self, devices: Mapping[str, Device], states: dict[str, DeviceState]
+    ) -> None:
+        tops = {k: self._refs[k] for k, d in devices.items() if _CAP.FIRMWARE in d.capabilities}
+        if not tops:
+            return
+        infos = await self._soft(self._client.get_upgrade_info(list(tops.values())), "firmware")
+        for info in infos or []:
+            key = (info.qr_code and self._by_qr.get(info.qr_code)) or self._by_mac.get(
+                normalise_mac(info.mac) or ""
+            )
+            if key is None or key not in states:
+                continue
+            states[key].firmware = info.current
+            states[key].extra["firmware_newest"] = info.newest
+            states[key].extra["update_available"] = info.update_available
+            states[key].extra["upgrade_status"] = info.upgrade_status
+
+    def _device_jobs(
+        self, key: str, device: Device, state: DeviceState, groups: Collection[StateGroup]
+    ) -> Iterable[Callable[[], Awaitable[None]]]:
+        ref = self._refs[key]
+        caps = device.capabilities
+
+        def guarded(call: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+            async def run() -> None:
+                try:
+                    await call()
+                except NotLicensedError:
+                    state.extra["licensed"] = False
+                except DeviceOfflineError:
+                    state.online = False
+                except CameraError as err:
+                    if not _is_soft(err):
+                        raise
+                    _LOGGER.debug("%s: read failed: %s", key, err)
+
+            return run
+
+        if StateGroup.MEMORY_CARD in groups and _CAP.MEMORY_CARD in caps:
+
+            async def memory() -> None:
+                cards = await self._client.get_sd_cards(ref)
+                disks = [card.to_disk() for card in cards]
+                state.disks = disks
+                present = [d for d in disks if d.status != "none"]
+                state.memory_card = present[0] if present else (disks[0] if disks else None)
+
+            yield guarded(memory)
+        if StateGroup.TIMING in groups and _CAP.TIMING in caps:
+
+            async def timing() -> None:
+                info = await self._client.get_timing(ref)
+                state.timing_mode = info.mode
+                state.ntp_server = info.server
+
+            yield guarded(timing)
+        if StateGroup.STREAMS in groups and _CAP.STREAM_SETTINGS in caps:
+
+            async def streams() -> None:
+                found = await self._client.get_video_streams(ref)
+                state.streams = {name: stream_settings(entry) for name, entry in found.items()}
+
+            yield guarded(streams)
+        if StateGroup.IMAGE in groups and _CAP.STREAM_SETTINGS in caps:
+
+            async def image() -> None:
+                settings = await self._client.get_image(ref)
+                mode = settings.get("nightVisionMode")
+                state.ir_mode = mode if isinstance(mode, str) else None
+                state.extra["image"] = settings
+
+            yield guarded(image)
+
+    async def _read_people_flow(
+        self, devices: Mapping[str, Device], states: dict[str, DeviceState]
+    ) -> None:
+        counted = {
+            k: self._refs[k] for k, d in devices.items() if _CAP.PEOPLE_FLOW in d.capabilities
+        }
+        if not counted:
+            return
+        now = datetime.now().astimezone()
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        rows = await self._soft(
+            self._client.query_flow(
+                list(counted.values()), int(midnight.timestamp()), int(now.timestamp())
+            ),
+            "people flow",
+        )
+        if rows is None:
+            return
+        totals: dict[str, list[int]] = {key: [0, 0, 0] for key in counted}
+        for row in rows:
+            key = (row.qr_code and self._by_qr.get(row.qr_code)) or self._by_mac.get(
+                normalise_mac(row.mac) or ""
+            )
+            if key not in totals:
+                continue
+            for index, value in enumerate((row.entered, row.exited, row.passed)):
+                totals[key][index] += value or 0
+        for key, (entered, exited, passed) in totals.items():
+            states[key].people_flow = PeopleFlow(entered, exited, passed)
+
+    # --- settings and actions -------------------------------------------------------------
+
+    async def async_set(self, device: Device, setting: Setting, value: Any) -> None:
+        """Time-sync mode, night-vision mode and main-stream resolution."""
+        ref = self._ref(device)
+        if setting is Setting.TIMING_MODE:
+            mode = str(value)
+            server = None
+            if mode == "ntp":
+                server = (await self._client.get_timing(ref)).server
+                if not server:
+                    raise ValueError("the device has no NTP server to switch to")
+            await self._client.set_timing(ref, mode, server)
+        elif setting is Setting.IR_MODE:
+            await self._client.set_image(ref, {"nightVisionMode": str(value)})
+        elif setting is Setting.MAIN_RESOLUTION:
+            await self._client.set_video_streams(ref, [{"type": "main", "resolution": str(value)}])
+        else:
+            raise UnsupportedError(f"{setting} is not offered by the TUMS cloud")
+
+    async def async_action(self, device: Device, action: Action, **kwargs: Any) -> None:
+        """PTZ reset, alarm output (``duration`` s, or ``on=False`` to stop), SD format, reboot."""
+        ref = self._ref(device)
+        caps = device.capabilities
+        if action is Action.PTZ_RESET and _CAP.PTZ_RESET in caps:
+            await self._client.reset_ptz_position(ref)
+        elif action is Action.TRIGGER_ALARM and _CAP.MANUAL_ALARM in caps:
+            on = bool(kwargs.get("on", True))
+            await self._client.trigger_manual_alarm(ref, on)
+            duration = kwargs.get("duration")
+            if on and duration is not None and float(duration) > 0:
+                task = asyncio.create_task(self._stop_alarm_later(ref, float(duration)))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+        elif action is Action.FORMAT_SD_CARD and _CAP.FORMAT_SD in caps:
+            index = kwargs.get("card_index")
+            if index is None:
+                cards = await self._client.get_sd_cards(ref)
+                present = [c for c in cards if c.status != "none"]
+                if not present:
+                    raise UnsupportedError(f"{device.key} has no memory card")
+                index = present[0].index
+            await self._client.format_sd_card(ref, int(index))
+        elif action is Action.REBOOT and _CAP.REBOOT in caps:
+            await self._client.reboot_device(ref)
+        else:
+            raise UnsupportedError(f"{action} is not offered by {device.key}")
+
+    async def _stop_alarm_later(self, ref: DeviceRef, delay: float) -> None:
+        await asyncio.sleep(delay)
+        try:
+            await self._client.trigger_manual_alarm(ref, on=False)
+        except CameraError as err:
+            _LOGGER.debug("alarm output stop failed: %s", err)
+
+    async def async_stream_source(self, device: Device, stream: str) -> str | None:
+        """The cloud offers no RTSP/HLS URL (only its private relay protocol)."""
+        return None
+
+    async def async_snapshot(self, device: Device) -> bytes | None:
+        """No endpoint of the document returns a still image."""
+        return None
+
+    # --- push ---------------------------------------------------------------------------
+
+    async def async_register_push(self, url: str) -> None:
+        """Subscribe ``url`` to every message type, unless another URL is active."""
+        current = await self._client.get_push_config()
+        if (
+            current is not None
+            and current.enabled
+            and current.server_url
+            and current.server_url != url
+        ):
+            raise PushTargetInUseError("the application already pushes to another URL")
+        await self._client.set_push_config(url, enabled=True)
+        self._push_url = url
+
+    async def async_unregister_push(self) -> None:
+        """Switch push off if the subscription still points at our URL."""
+        url = self._push_url
+        if url is None:
+            return
+        current = await self._client.get_push_config()
+        if current is not None and current.server_url == url and current.enabled:
+            await self._client.set_push_config(url, enabled=False)
+        self._push_url = None
+
+    def parse_push(self, content_type: str, body: bytes, remote: str | None) -> list[CameraEvent]:
+        """Parse one push (unsigned; the webhook id is the secret), dropping redeliveries."""
+        events: list[CameraEvent] = []
+        for message in push.parse_body(body):
+            if self._dedupe.seen(push.dedupe_key(message)):
+                continue
+            for event in push.parse_message(message):
+                qr = event.attributes.get("qr_code")
+                key = self._by_mac.get(event.device_key) or (
+                    self._by_qr.get(qr) if isinstance(qr, str) else None
+                )
+                if key is not None and key != event.device_key:
+                    event = _rekey(event, key)  # noqa: PLW2901
+                events.append(event)
+        return events
+
+
+def _rekey(event: CameraEvent, key: str) -> CameraEvent:
+    return CameraEvent(
+        device_key=key,
+        type=event.type,
+        time=event.time,
+        vendor_type=event.vendor_type,
+        attributes=event.attributes,
+        image=event.image,
+        raw=event.raw,
+    )
+
+
+async def _run_bounded(jobs: Iterable[Callable[[], Awaitable[None]]], limit: int) -> None:
+    """Run jobs with at most ``limit`` at once; the first hard error cancels the rest."""
+    semaphore = asyncio.Semaphore(limit)
+
+    async def run(job: Callable[[], Awaitable[None]]) -> None:
+        async with semaphore:
+            await job()
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            for job in jobs:
+                group.create_task(run(job))
+    except BaseExceptionGroup as grouped:
+        raise _first_leaf(grouped) from None
+
+
+def _first_leaf(grouped: BaseExceptionGroup[BaseException]) -> BaseException:
+    first = grouped.exceptions[0]
+    return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first
