@@ -63,6 +63,16 @@ SUNMI_UDP_PORT = 10001  # discovery
 FACE_EVENT = {"faceid": "358526", "group_name": "vip", "age_range": 5, "gender": 2, "pic": True}
 DISCOVERY_TARGETS_ENV = "BUSINESS_CAMERAS_DISCOVERY_TARGETS"
 
+# TP-Link TUMS cloud: a device application with two NVRs (four channels each) and IPCs.
+TUMS_HOST = "127.0.0.5"
+TUMS_PORT = 443
+TUMS_ACCESS_KEY = "demo-tums-access-key"
+TUMS_SECRET_KEY = "demo-tums-secret-key"
+TUMS_DEVICES = 12
+TUMS_CERT_DIR = DEMO_DIR / "tums-cert"
+TUMS_TITLE = "TUMS"  # the flow titles the entry "TUMS <host> (<application type>)"
+TUMS_LISTENING_RE = re.compile(r"TUMS simulator listening on (?P<url>https://[\d.]+:\d+)")
+
 ONBOARDING_STEPS = ("user", "core_config", "analytics", "integration")
 ONBOARDING_STORAGE_VERSION = 4
 # Integrations that talk to the internet; the demo configuration must set up none of them.
@@ -350,7 +360,8 @@ Control API:     {control}
   See the simulated NVR's state:
     curl {control}/state
 {sunmi_banner(SUNMI_CAMERAS)}
-Logs:            .demo/home-assistant.log, .demo/vigi.log, {logs}
+TUMS cloud:      https://{TUMS_HOST}:{TUMS_PORT} (AK {TUMS_ACCESS_KEY}, {TUMS_DEVICES} devices)
+Logs:            .demo/home-assistant.log, .demo/vigi.log, .demo/tums.log, {logs}
 
 Ctrl-C stops everything.
 """
@@ -426,7 +437,7 @@ def prepare_config(port: int, *, fresh: bool) -> bool:
         if link.exists():
             shutil.rmtree(link)
         # Relative, so code edits show up and the tree can move.
-        link.symlink_to(Path("..", "..", "..", "custom_components", DOMAIN))
+        link.symlink_to(os.path.relpath(ROOT / "custom_components" / DOMAIN, link.parent))
     return new
 
 
@@ -568,6 +579,39 @@ async def wait_for_listening[T](child: Child, parse: Callable[[str], T | None]) 
         child.check_alive()
         await asyncio.sleep(0.1)
     raise DemoError(f"{child.name} did not say it was listening within {SIM_START_TIMEOUT:.0f} s")
+
+
+async def start_tums_simulator(children: Children) -> str:
+    """Start the TUMS cloud simulator; its base URL."""
+    if not port_is_free(TUMS_HOST, TUMS_PORT):
+        raise DemoError(f"{TUMS_HOST}:{TUMS_PORT} is in use (another demo still running?)")
+    say(f"starting the TUMS cloud simulator on {TUMS_HOST}:{TUMS_PORT}")
+    argv = [
+        sys.executable,
+        "-m",
+        "simulators.tums",
+        "--host",
+        TUMS_HOST,
+        "--port",
+        str(TUMS_PORT),
+        "--access-key",
+        TUMS_ACCESS_KEY,
+        "--devices",
+        str(TUMS_DEVICES),
+        "--cert-dir",
+        str(TUMS_CERT_DIR),
+    ]
+    env = {**os.environ, "TUMS_SIM_SECRET_KEY": TUMS_SECRET_KEY}
+    child = await children.spawn(
+        "TUMS simulator", argv, DEMO_DIR / "tums.log", env, SIM_STOP_TIMEOUT
+    )
+    return await wait_for_listening(child, parse_tums_listening_line)
+
+
+def parse_tums_listening_line(text: str) -> str | None:
+    """The base URL in the TUMS simulator's "listening" line."""
+    match = TUMS_LISTENING_RE.search(text)
+    return match["url"] if match else None
 
 
 def check_sunmi_ports(camera: SunmiCamera) -> None:
@@ -851,6 +895,34 @@ async def ensure_vigi_entry(api: HassApi, sim: SimulatorInfo) -> Mapping[str, An
     return (await wait_for_entries(api, [VIGI_TITLE]))[VIGI_TITLE]
 
 
+async def add_tums_entry(api: HassApi, url: str) -> None:
+    """Drive the config flow: menu -> tums (server, CA file, AK/SK, detected type)."""
+    start = {"handler": DOMAIN, "show_advanced_options": False}
+    menu = await api.call("POST", "/api/config/config_entries/flow", start)
+    if menu.get("type") != "menu" or "tums" not in menu.get("menu_options", []):
+        raise DemoError(f"expected the platform menu, got {menu}")
+    flow_id = menu["flow_id"]
+    await flow_step(api, flow_id, {"next_step_id": "tums"})
+    form = {
+        "base_url": url,
+        "ca_file": str(TUMS_CERT_DIR / "tums-ca.pem"),
+        "access_key": TUMS_ACCESS_KEY,
+        "secret_key": TUMS_SECRET_KEY,
+        "app_type": "auto",
+    }
+    done = await flow_step(api, flow_id, form)
+    if done.get("type") != "create_entry":
+        raise DemoError(f"config flow did not create an entry: {done}")
+    say(f"added {done.get('title')!r} through the config flow")
+
+
+async def ensure_tums_entry(api: HassApi, url: str) -> Mapping[str, Any]:
+    """The TUMS entry, loaded; adds it first when missing."""
+    if entry_titled(await domain_entries(api), TUMS_TITLE) is None:
+        await add_tums_entry(api, url)
+    return (await wait_for_entries(api, [TUMS_TITLE]))[TUMS_TITLE]
+
+
 async def add_sunmi_entry(api: HassApi, flow_id: str, camera: SunmiInfo) -> None:
     """Drive a discovery flow: confirm -> credentials and uploaded p12 -> fingerprint."""
     form = await flow_step(api, flow_id, {})
@@ -1077,6 +1149,15 @@ async def check_sunmi_motion(api: HassApi, demo: Demo) -> str:
     return f"SUNMI motion: SS simulator answered {answer}; {entity} is on"
 
 
+async def check_tums(api: HassApi, demo: Demo) -> str:
+    """The TUMS account's NVR channels and cameras have entities that are available."""
+    online = entities_of(demo.registry, demo.entries[TUMS_TITLE], "binary_sensor", "online")
+    states = await current_states(api, online)
+    if len(online) < TUMS_DEVICES or any(s != "on" for s in states.values()):
+        raise DemoError(f"TUMS online sensors: {states}")
+    return f"TUMS: {len(online)} devices and NVR channels online"
+
+
 async def self_check(api: HassApi, demo: Demo) -> bool:
     """The checks behind --exit-after-setup; prints one line each."""
     checks: list[Callable[[], Awaitable[str]]] = [
@@ -1087,6 +1168,7 @@ async def self_check(api: HassApi, demo: Demo) -> bool:
         lambda: check_event_paths(api, demo),
         lambda: check_face(api, demo),
         lambda: check_sunmi_motion(api, demo),
+        lambda: check_tums(api, demo),
     ]
     ok = True
     say(f"check: {len(demo.motion)} NVR motion binary sensors, none unavailable")
@@ -1104,13 +1186,16 @@ async def self_check(api: HassApi, demo: Demo) -> bool:
 
 async def start_everything(
     args: argparse.Namespace, children: Children, api: HassApi
-) -> tuple[SimulatorInfo, dict[str, SunmiInfo]]:
+) -> tuple[SimulatorInfo, dict[str, SunmiInfo], str]:
     """The simulators first (the integration scans for cameras as it loads), then hass."""
     DEMO_DIR.mkdir(exist_ok=True)
     # New simulator certificates would not match those pinned in old config entries.
     new_certificates = not all(d.is_dir() for d in (DEMO_DIR / "vigi-cert", SUNMI_CERT_DIR))
+    # (The TUMS entry keeps the CA it was given; a new one is made only with a new cert dir.)
+    new_certificates = new_certificates or not TUMS_CERT_DIR.is_dir()
     vigi = await start_simulator(children)
     cameras = await start_sunmi_simulators(children, api.session)
+    tums_url = await start_tums_simulator(children)
     new = prepare_config(api.port, fresh=args.fresh or new_certificates)
     say("new Home Assistant configuration in .demo/config" if new else "reusing .demo/config")
     hass = await start_hass(children, api.port)
@@ -1122,15 +1207,16 @@ async def start_everything(
         await log_in(api)
         say(f"logged in as {DEMO_USERNAME!r}")
     await wait_until_running(api, hass)
-    return vigi, cameras
+    return vigi, cameras, tums_url
 
 
 async def set_up(args: argparse.Namespace, children: Children, api: HassApi) -> Demo:
     """Start everything, log in and configure the integration."""
-    vigi, cameras = await start_everything(args, children, api)
+    vigi, cameras, tums_url = await start_everything(args, children, api)
     # In a new configuration, the NVR's entry loads the integration, which starts the scan.
     entries = {VIGI_TITLE: await ensure_vigi_entry(api, vigi)}
     entries |= await ensure_sunmi_entries(api, cameras)
+    entries[TUMS_TITLE] = await ensure_tums_entry(api, tums_url)
     say("loaded: " + ", ".join(str(entry["title"]) for entry in entries.values()))
     ids = {owner: str(entry["entry_id"]) for owner, entry in entries.items()}
     registry = await api.ws_command("config/entity_registry/list")

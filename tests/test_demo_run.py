@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from scripts.demo import SIM_CONTROL_PORT, SIM_HOST, SIM_PORT, SUNMI_CAMERAS, port_is_free
+from scripts.demo import (
+    SIM_CONTROL_PORT,
+    SIM_HOST,
+    SIM_PORT,
+    SUNMI_CAMERAS,
+    TUMS_HOST,
+    TUMS_PORT,
+    port_is_free,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +27,7 @@ def demo_ports() -> list[tuple[str, int, socket.SocketKind]]:
     ports = [
         (SIM_HOST, SIM_PORT, socket.SOCK_STREAM),
         (SIM_HOST, SIM_CONTROL_PORT, socket.SOCK_STREAM),
+        (TUMS_HOST, TUMS_PORT, socket.SOCK_STREAM),
     ]
     for camera in SUNMI_CAMERAS:
         for port in (443, 10021, camera.control_port):

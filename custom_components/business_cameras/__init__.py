@@ -33,6 +33,7 @@ PLATFORMS: list[Platform] = [
     Platform.SELECT,
     Platform.SENSOR,
     Platform.SWITCH,
+    Platform.UPDATE,
 ]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -71,7 +72,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: CamerasConfigEntry) -> b
     entry.runtime_data.push = await async_start_push(hass, entry, coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await coordinator.async_refresh_if_due()
-    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     return True
 
 
@@ -105,7 +105,3 @@ async def async_remove_config_entry_device(
     coordinator = entry.runtime_data.coordinator
     current = {device_identifier(coordinator.hub_id, key) for key in coordinator.devices}
     return not device.identifiers & current
-
-
-async def _async_options_updated(hass: HomeAssistant, entry: CamerasConfigEntry) -> None:
-    await hass.config_entries.async_reload(entry.entry_id)

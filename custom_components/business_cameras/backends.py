@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import base64
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
@@ -13,10 +14,15 @@ from .api.backend import Backend
 from .api.sunmi.backend import SunmiBackend
 from .api.sunmi.client import SunmiClient
 from .api.sunmi.tls import build_ssl_context
+from .api.tums.backend import TumsBackend
+from .api.tums.client import DEFAULT_BASE_URL, TumsClient
 from .api.vigi.backend import VigiBackend
 from .api.vigi.client import VigiClient
 from .const import (
+    CONF_ACCESS_KEY,
     CONF_APP_ID,
+    CONF_BASE_URL,
+    CONF_CA_PEM,
     CONF_CERTIFICATE_DATA,
     CONF_CERTIFICATE_PASSWORD,
     CONF_FINGERPRINT,
@@ -25,9 +31,12 @@ from .const import (
     CONF_PLATFORM,
     CONF_SECRET_KEY,
     CONF_SN,
+    CONF_TERMINAL_ID,
     PLATFORM_SUNMI,
+    PLATFORM_TUMS,
     PLATFORM_VIGI,
 )
+from .tums_tls import build_context
 
 if TYPE_CHECKING:
     from . import CamerasConfigEntry
@@ -65,4 +74,22 @@ async def async_create_backend(hass: HomeAssistant, entry: CamerasConfigEntry) -
             port=data[CONF_PORT],
         )
         return SunmiBackend(sunmi, sn=data[CONF_SN], model=data[CONF_MODEL], name=entry.title)
+    if platform == PLATFORM_TUMS:
+        return await async_create_tums_backend(hass, data, account_id=entry.unique_id or "")
     raise ValueError(f"unknown platform {platform}")
+
+
+async def async_create_tums_backend(
+    hass: HomeAssistant, data: Mapping[str, Any], *, account_id: str
+) -> TumsBackend:
+    """A TUMS application: the public cloud unless an on-premise base URL was given."""
+    context = await hass.async_add_executor_job(build_context, data.get(CONF_CA_PEM))
+    client = TumsClient(
+        async_get_clientsession(hass),
+        data.get(CONF_BASE_URL) or DEFAULT_BASE_URL,
+        access_key=data[CONF_ACCESS_KEY],
+        secret_key=data[CONF_SECRET_KEY],
+        terminal_id=data.get(CONF_TERMINAL_ID),
+        ssl_context=context,
+    )
+    return TumsBackend(client, account_id=account_id or data[CONF_ACCESS_KEY])

@@ -108,7 +108,9 @@ BINARY_SENSORS: tuple[CamerasBinarySensorDescription, ...] = (
         translation_key="online",
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
         entity_category=EntityCategory.DIAGNOSTIC,
-        supported_fn=lambda device: device.parent is not None,
+        supported_fn=lambda device: (
+            device.parent is not None or Capability.CONNECTIVITY in device.capabilities
+        ),
         state_fn=lambda state: state.online,
         always_available=True,
     ),

@@ -59,6 +59,13 @@ BUTTONS: tuple[CamerasButtonDescription, ...] = (
         action=Action.RESET_ZOOM_FOCUS,
     ),
     CamerasButtonDescription(
+        key="sync_clock",
+        translation_key="sync_clock",
+        entity_category=EntityCategory.CONFIG,
+        supported_fn=has(Capability.SYNC_CLOCK),
+        action=Action.SYNC_CLOCK,
+    ),
+    CamerasButtonDescription(
         key="reboot",
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,

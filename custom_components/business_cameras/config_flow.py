@@ -13,6 +13,7 @@ from homeassistant.helpers import selector
 from . import CamerasConfigEntry
 from .api.backend import PushMethod
 from .const import (
+    CLOUD_PUSH_PLATFORMS,
     CONF_PLATFORM,
     CONF_PUSH_METHOD,
     CONF_SCAN_INTERVAL,
@@ -22,19 +23,21 @@ from .const import (
     MAX_SCAN_INTERVAL,
     MIN_SCAN_INTERVAL,
     PLATFORM_SUNMI,
+    PLATFORM_TUMS,
     PLATFORM_VIGI,
     STREAM_MAIN,
     STREAM_SUB,
 )
 from .discovery import async_request_scan
 from .flow_sunmi import SunmiFlow
+from .flow_tums import TumsFlow
 from .flow_vigi import VigiFlow
 
 # Platforms whose devices offer a push channel besides the HTTP callback.
 CHANNEL_PLATFORMS = {PLATFORM_SUNMI}
 
 
-class CamerasConfigFlow(VigiFlow, SunmiFlow, domain=DOMAIN):
+class CamerasConfigFlow(VigiFlow, SunmiFlow, TumsFlow, domain=DOMAIN):
     """Set up a camera platform."""
 
     VERSION = 1
@@ -56,7 +59,9 @@ class CamerasConfigFlow(VigiFlow, SunmiFlow, domain=DOMAIN):
         # Home Assistant loads the integration, and so its periodic scan, only once an entry
         # exists: scan when the user opens the flow, so cameras show up as discovered.
         async_request_scan(self.hass)
-        return self.async_show_menu(step_id="user", menu_options=[PLATFORM_SUNMI, PLATFORM_VIGI])
+        return self.async_show_menu(
+            step_id="user", menu_options=[PLATFORM_SUNMI, PLATFORM_VIGI, PLATFORM_TUMS]
+        )
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """The device rejected the stored credentials."""
@@ -66,6 +71,8 @@ class CamerasConfigFlow(VigiFlow, SunmiFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for new credentials, the way the entry's platform needs them."""
+        if self._get_reauth_entry().data[CONF_PLATFORM] == PLATFORM_TUMS:
+            return await self.async_step_tums_reauth(user_input)
         if self._get_reauth_entry().data[CONF_PLATFORM] == PLATFORM_SUNMI:
             return await self.async_step_sunmi_reauth(user_input)
         return await self.async_step_vigi_reauth(user_input)
@@ -74,6 +81,8 @@ class CamerasConfigFlow(VigiFlow, SunmiFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Change address or credentials, the way the entry's platform needs them."""
+        if self._get_reconfigure_entry().data[CONF_PLATFORM] == PLATFORM_TUMS:
+            return await self.async_step_tums_reconfigure(user_input)
         if self._get_reconfigure_entry().data[CONF_PLATFORM] == PLATFORM_SUNMI:
             return await self.async_step_sunmi_reconfigure(user_input)
         return await self.async_step_vigi_reconfigure(user_input)
@@ -85,6 +94,11 @@ class CamerasOptionsFlow(OptionsFlow):
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """One form with every option the entry's platform has."""
         if user_input is not None:
+            # Reload here rather than from an update listener: newer Home Assistant releases
+            # report integrations that keep one (reauth and reconfigure reload by themselves).
+            if dict(self.config_entry.options) != user_input:
+                self.hass.config_entries.async_update_entry(self.config_entry, options=user_input)
+                self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
             return self.async_create_entry(data=user_input)
         options = self.config_entry.options
         fields: dict[vol.Marker, Any] = {
@@ -112,4 +126,20 @@ class CamerasOptionsFlow(OptionsFlow):
                     translation_key=CONF_PUSH_METHOD,
                 )
             )
+        if self.config_entry.data[CONF_PLATFORM] in CLOUD_PUSH_PLATFORMS:
+            fields.update(_cloud_push_field(options))
         return self.async_show_form(step_id="init", data_schema=vol.Schema(fields))
+
+
+def _cloud_push_field(options: Mapping[str, Any]) -> dict[vol.Marker, Any]:
+    """Cloud push is opt-in: the cloud must reach Home Assistant from the internet."""
+    return {
+        vol.Required(
+            CONF_PUSH_METHOD, default=options.get(CONF_PUSH_METHOD, PushMethod.POLL.value)
+        ): selector.SelectSelector(
+            selector.SelectSelectorConfig(
+                options=[PushMethod.POLL.value, PushMethod.WEBHOOK.value],
+                translation_key=CONF_PUSH_METHOD,
+            )
+        )
+    }

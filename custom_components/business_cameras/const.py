@@ -48,3 +48,19 @@ MAX_PUSH_BYTES: Final = 4 * 1024 * 1024
 ISSUE_CERTIFICATE_CHANGED: Final = "certificate_changed"
 ISSUE_ACCOUNT_LOCKED: Final = "account_locked"
 ISSUE_PUSH_UNAVAILABLE: Final = "push_unavailable"
+
+PLATFORM_TUMS: Final = "tums"
+CONF_ACCESS_KEY: Final = "access_key"
+CONF_BASE_URL: Final = "base_url"
+CONF_APP_TYPE: Final = "app_type"
+CONF_TERMINAL_ID: Final = "terminal_id"
+CONF_CA_FILE: Final = "ca_file"  # a PEM file on the Home Assistant host (form field only)
+CONF_CA_PEM: Final = "ca_pem"  # that file's certificates, kept in the entry
+APP_TYPE_AUTO: Final = "auto"
+# Platforms whose events come from a cloud: push needs an external URL and is opt-in.
+CLOUD_PUSH_PLATFORMS: Final = frozenset({PLATFORM_TUMS})
+# After a rate limit the next poll waits at least this long (the cloud names no number).
+RATE_LIMIT_BACKOFF: Final = timedelta(minutes=2)
+
+ISSUE_NOT_LICENSED: Final = "device_not_licensed"
+ISSUE_CLOCK_SKEW: Final = "clock_skew"

@@ -24,7 +24,9 @@ from .api.errors import (
     AuthError,
     CameraError,
     CertificateMismatchError,
+    ClockSkewError,
     LockedError,
+    RateLimitedError,
 )
 from .api.model import CameraEvent, Device, DeviceState, EventType, StateGroup
 from .const import (
@@ -33,6 +35,9 @@ from .const import (
     DOMAIN,
     ISSUE_ACCOUNT_LOCKED,
     ISSUE_CERTIFICATE_CHANGED,
+    ISSUE_CLOCK_SKEW,
+    ISSUE_NOT_LICENSED,
+    RATE_LIMIT_BACKOFF,
 )
 
 if TYPE_CHECKING:
@@ -52,6 +57,10 @@ SLOW_GROUPS: dict[StateGroup, int] = {
     StateGroup.FACE_SETTINGS: 5,
     StateGroup.IMAGE: 5,
     StateGroup.ZOOM_FOCUS: 5,
+    StateGroup.RECORDING: 10,
+    StateGroup.SCHEDULE: 10,
+    StateGroup.CHANNEL_PUSH: 10,
+    StateGroup.OSD: 10,
 }
 
 EventListener = Callable[[CameraEvent], None]
@@ -92,6 +101,8 @@ class CamerasCoordinator(DataUpdateCoordinator[CamerasData]):
         self._cycle = 0
         self._event_listeners: dict[str, list[EventListener]] = {}
         self.push_method = PushMethod.POLL
+        # The configured poll interval while a rate limit stretches it.
+        self._normal_interval: timedelta | None = None
 
     @callback
     def async_set_push_method(self, method: PushMethod) -> None:
@@ -127,6 +138,8 @@ class CamerasCoordinator(DataUpdateCoordinator[CamerasData]):
         except CameraError as err:
             self._raise_for(err)
         self._clear_issues()
+        self._restore_interval()
+        self._update_licence_issues(states)
         previous = self.data
         if previous is not None:
             states = _merge_states(previous.states, states, groups)
@@ -192,6 +205,10 @@ class CamerasCoordinator(DataUpdateCoordinator[CamerasData]):
                 },
             )
             raise UpdateFailed(translation_domain=DOMAIN, translation_key="locked") from err
+        if isinstance(err, ClockSkewError):
+            self._raise_clock_skew(err)
+        if isinstance(err, RateLimitedError):
+            self._back_off(err)
         if isinstance(err, AuthError):
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"
@@ -208,9 +225,70 @@ class CamerasCoordinator(DataUpdateCoordinator[CamerasData]):
             translation_placeholders={"error": type(err).__name__},
         ) from err
 
+    def _raise_clock_skew(self, err: ClockSkewError) -> None:
+        """A rejected timestamp is the local clock, not the keys: a repair issue, no reauth."""
+        skew = "?" if err.skew is None else str(round(err.skew))
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            f"{ISSUE_CLOCK_SKEW}_{self.config_entry.entry_id}",
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key=ISSUE_CLOCK_SKEW,
+            translation_placeholders={"title": self.config_entry.title, "skew": skew},
+        )
+        raise UpdateFailed(translation_domain=DOMAIN, translation_key="clock_skew") from err
+
+    def _back_off(self, err: RateLimitedError) -> None:
+        """Stretch the poll interval after a rate limit until a poll succeeds again."""
+        if self._normal_interval is None:
+            self._normal_interval = self.update_interval
+        wait = max(
+            RATE_LIMIT_BACKOFF.total_seconds(),
+            err.retry_after,
+            (self._normal_interval or RATE_LIMIT_BACKOFF).total_seconds() * 2,
+        )
+        self.update_interval = timedelta(seconds=wait)
+        _LOGGER.warning(
+            "%s: rate limited by the server; next poll in %d s", self.config_entry.title, wait
+        )
+        raise UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="rate_limited",
+            translation_placeholders={"seconds": str(round(wait))},
+        ) from err
+
+    def _restore_interval(self) -> None:
+        if self._normal_interval is not None:
+            self.update_interval = self._normal_interval
+            self._normal_interval = None
+
+    def _update_licence_issues(self, states: dict[str, DeviceState]) -> None:
+        """One repair issue per device the platform reports as not licensed."""
+        entry_id = self.config_entry.entry_id
+        for key, device in self.devices.items():
+            state = states.get(key)
+            issue_id = f"{ISSUE_NOT_LICENSED}_{entry_id}_{key}"
+            if state is not None and state.extra.get("licensed") is False:
+                ir.async_create_issue(
+                    self.hass,
+                    DOMAIN,
+                    issue_id,
+                    is_fixable=False,
+                    severity=ir.IssueSeverity.WARNING,
+                    translation_key=ISSUE_NOT_LICENSED,
+                    translation_placeholders={
+                        "title": self.config_entry.title,
+                        "device": device.name,
+                        "serial": device.serial or device.mac or key,
+                    },
+                )
+            else:
+                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+
     def _clear_issues(self) -> None:
         entry_id = self.config_entry.entry_id
-        for issue in (ISSUE_CERTIFICATE_CHANGED, ISSUE_ACCOUNT_LOCKED):
+        for issue in (ISSUE_CERTIFICATE_CHANGED, ISSUE_ACCOUNT_LOCKED, ISSUE_CLOCK_SKEW):
             ir.async_delete_issue(self.hass, DOMAIN, f"{issue}_{entry_id}")
 
     @callback
@@ -293,7 +371,16 @@ def _merge_states(
         StateGroup.EVENT_SERVERS: ("event_servers",),
         StateGroup.AUDIO: ("audio_output", "audio_input"),
         StateGroup.STREAMS: ("streams",),
-        StateGroup.INFO: ("firmware",),
+        StateGroup.INFO: (
+            "firmware",
+            "firmware_latest",
+            "firmware_installing",
+            "firmware_progress",
+        ),
+        StateGroup.RECORDING: ("loop_recording",),
+        StateGroup.SCHEDULE: ("scheduled_reboot",),
+        StateGroup.CHANNEL_PUSH: ("channel_push",),
+        StateGroup.OSD: ("osd_date", "osd_week"),
         StateGroup.LED: ("status_led",),
         StateGroup.DETECTION: ("motion_detection",),
         StateGroup.FACE_SETTINGS: ("face_optimize_seconds",),

@@ -124,6 +124,8 @@ def build_device_info(hub_id: str, device: Device) -> DeviceInfo:
         info["hw_version"] = device.hw_version
     if device.serial:
         info["serial_number"] = device.serial
+    if device.area:
+        info["suggested_area"] = device.area
     if device.mac:
         info["connections"] = {(CONNECTION_NETWORK_MAC, device.mac)}
     if device.parent is not None:

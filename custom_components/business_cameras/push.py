@@ -19,7 +19,15 @@ from homeassistant.helpers.network import NoURLAvailableError, get_url
 from .api.backend import ChannelPushBackend, PushMethod, WebhookPushBackend
 from .api.errors import AuthError, CameraError, ProtocolError
 from .api.model import CameraEvent
-from .const import CONF_PUSH_METHOD, CONF_WEBHOOK_ID, DOMAIN, ISSUE_PUSH_UNAVAILABLE, MAX_PUSH_BYTES
+from .const import (
+    CLOUD_PUSH_PLATFORMS,
+    CONF_PLATFORM,
+    CONF_PUSH_METHOD,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+    ISSUE_PUSH_UNAVAILABLE,
+    MAX_PUSH_BYTES,
+)
 from .coordinator import CamerasCoordinator
 
 if TYPE_CHECKING:
@@ -89,6 +97,9 @@ class PushLink:
         self._coordinator = coordinator
         self.received = 0
         self.rejected = 0
+        # What the platform POSTs: multipart (devices) unless the backend names other types.
+        types: tuple[str, ...] = getattr(backend, "push_content_types", ("multipart/",))
+        self._content_types = types
 
     async def async_stop(self) -> None:
         """Remove the device's event target, then the webhook; never raises."""
@@ -105,7 +116,7 @@ class PushLink:
         content_type = request.headers.get("Content-Type", "")
         if request.content_length is not None and request.content_length > MAX_PUSH_BYTES:
             return self._reject(request, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body too large")
-        if not content_type.lower().startswith("multipart/"):
+        if not content_type.lower().startswith(self._content_types):
             return self._reject(
                 request, HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"content type {content_type!r}"
             )
@@ -151,6 +162,11 @@ async def async_start_push(
     """Start the entry's event path; None when only polling is possible."""
     backend = coordinator.backend
     method = entry.options.get(CONF_PUSH_METHOD)
+    if entry.data.get(CONF_PLATFORM) in CLOUD_PUSH_PLATFORMS:
+        # A cloud POSTs from the internet: only when the user chose it in the options.
+        if method != PushMethod.WEBHOOK or not isinstance(backend, WebhookPushBackend):
+            return None
+        return await _async_start_webhook(hass, entry, coordinator, backend, external=True)
     if isinstance(backend, ChannelPushBackend) and method != PushMethod.WEBHOOK:
         channel = ChannelLink(hass, entry, backend, coordinator)
         await channel.async_start()
@@ -165,18 +181,28 @@ async def _async_start_webhook(
     entry: CamerasConfigEntry,
     coordinator: CamerasCoordinator,
     backend: WebhookPushBackend,
+    *,
+    external: bool = False,
 ) -> PushLink | None:
-    """Register the webhook and point the device at it; None when that is not possible."""
+    """Register the webhook and point the device at it; None when that is not possible.
+
+    ``external``: the sender is a cloud, so the URL must be Home Assistant's external one
+    (the webhook id is then the only secret: cloud pushes carry no signature).
+    """
     issue_id = f"{ISSUE_PUSH_UNAVAILABLE}_{entry.entry_id}"
     webhook_id: str = entry.data[CONF_WEBHOOK_ID]
     try:
-        base = get_url(hass, allow_external=False, allow_cloud=False, prefer_external=False)
+        if external:
+            base = get_url(hass, allow_internal=False, allow_cloud=False, prefer_external=True)
+        else:
+            base = get_url(hass, allow_external=False, allow_cloud=False, prefer_external=False)
     except NoURLAvailableError:
         _LOGGER.warning(
-            "No local URL of Home Assistant is known; %s events will only be polled",
+            "No %s URL of Home Assistant is known; %s events will only be polled",
+            "external" if external else "local",
             entry.title,
         )
-        _create_push_issue(hass, entry, issue_id)
+        _create_push_issue(hass, entry, issue_id, external=external)
         return None
     link = PushLink(hass, webhook_id, backend, coordinator)
     webhook.async_register(
@@ -185,7 +211,7 @@ async def _async_start_webhook(
         f"{entry.title} events",
         webhook_id,
         link.async_handle,
-        local_only=True,
+        local_only=not external,
         allowed_methods=["POST"],
     )
     url = f"{base}{webhook.async_generate_path(webhook_id)}"
@@ -194,20 +220,24 @@ async def _async_start_webhook(
     except CameraError as err:
         webhook.async_unregister(hass, webhook_id)
         _LOGGER.warning("Could not register %s's event server: %s", entry.title, err)
-        _create_push_issue(hass, entry, issue_id)
+        _create_push_issue(hass, entry, issue_id, external=external)
         return None
     ir.async_delete_issue(hass, DOMAIN, issue_id)
     coordinator.async_set_push_method(PushMethod.WEBHOOK)
     return link
 
 
-def _create_push_issue(hass: HomeAssistant, entry: CamerasConfigEntry, issue_id: str) -> None:
+def _create_push_issue(
+    hass: HomeAssistant, entry: CamerasConfigEntry, issue_id: str, *, external: bool = False
+) -> None:
     ir.async_create_issue(
         hass,
         DOMAIN,
         issue_id,
         is_fixable=False,
         severity=ir.IssueSeverity.WARNING,
-        translation_key=ISSUE_PUSH_UNAVAILABLE,
+        translation_key=f"{ISSUE_PUSH_UNAVAILABLE}_external"
+        if external
+        else ISSUE_PUSH_UNAVAILABLE,
         translation_placeholders={"title": entry.title},
     )

@@ -63,6 +63,18 @@ SELECTS: tuple[CamerasSelectDescription, ...] = (
         group=StateGroup.IMAGE,
     ),
     CamerasSelectDescription(
+        key="main_resolution",
+        translation_key="main_resolution",
+        entity_category=EntityCategory.CONFIG,
+        supported_fn=lambda device: Capability.STREAM_SETTINGS in device.capabilities
+        and bool(device.resolutions),
+        needs=frozenset({StateGroup.STREAMS}),
+        options_fn=lambda device: list(device.resolutions),
+        value_fn=lambda s: None if (main := s.streams.get("main")) is None else main.resolution,
+        setting=Setting.MAIN_RESOLUTION,
+        group=StateGroup.STREAMS,
+    ),
+    CamerasSelectDescription(
         key="rotation",
         translation_key="rotation",
         entity_category=EntityCategory.CONFIG,

@@ -14,7 +14,7 @@ from homeassistant.helpers import device_registry as dr
 
 from .api.backend import Action
 from .api.errors import CameraError, UnsupportedError
-from .api.model import Device
+from .api.model import Capability, Device
 from .const import CONF_CONFIRM, DOMAIN
 from .entity import device_identifier
 
@@ -52,9 +52,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
     async def _async_handle(call: ServiceCall) -> None:
         service = call.service
         if service == SERVICE_FORMAT_SD_CARD and not call.data[CONF_CONFIRM]:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN, translation_key="confirm_required"
-            )
+            _raise_confirm_required(hass, call.data[ATTR_DEVICE_ID], service)
         kwargs: dict[str, Any] = {}
         if ATTR_DURATION in call.data:
             kwargs[ATTR_DURATION] = call.data[ATTR_DURATION]
@@ -64,6 +62,31 @@ def async_setup_services(hass: HomeAssistant) -> None:
 
     for service, schema in SCHEMAS.items():
         hass.services.async_register(DOMAIN, service, _async_handle, schema=schema)
+
+
+def _raise_confirm_required(hass: HomeAssistant, device_ids: list[str], service: str) -> None:
+    """Ask for confirmation; on an NVR channel say that the NVR's disk is what gets formatted."""
+    channels = [
+        device.name
+        for device_id in device_ids
+        if (device := _try_resolve(hass, device_id, service)) is not None
+        and device.parent is not None
+        and Capability.FORMAT_SD in device.capabilities
+    ]
+    if channels:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="confirm_required_nvr_disk",
+            translation_placeholders={"devices": ", ".join(channels)},
+        )
+    raise ServiceValidationError(translation_domain=DOMAIN, translation_key="confirm_required")
+
+
+def _try_resolve(hass: HomeAssistant, device_id: str, service: str) -> Device | None:
+    try:
+        return _resolve(hass, device_id, service)[1]
+    except ServiceValidationError:
+        return None
 
 
 def _resolve(

@@ -22,6 +22,8 @@ class Action(StrEnum):
     FORMAT_SD_CARD = "format_sd_card"
     AUTO_FOCUS = "auto_focus"
     RESET_ZOOM_FOCUS = "reset_zoom_focus"
+    SYNC_CLOCK = "sync_clock"  # set the device clock to now
+    UPDATE_FIRMWARE = "update_firmware"  # install the newest firmware the platform knows
 
 
 class Setting(StrEnum):
@@ -42,6 +44,11 @@ class Setting(StrEnum):
     ROTATION = "rotation"  # int, one of Device.rotation_options
     ZOOM = "zoom"  # int 0..Device.zoom_max
     FOCUS = "focus"  # int 0..Device.focus_max
+    LOOP_RECORDING = "loop_recording"  # bool, overwrite the oldest recordings when full
+    SCHEDULED_REBOOT = "scheduled_reboot"  # bool, the device's own reboot schedule on/off
+    CHANNEL_PUSH = "channel_push"  # bool, an NVR channel's message push
+    OSD_DATE = "osd_date"  # bool, date shown in the picture
+    OSD_WEEK = "osd_week"  # bool, weekday shown in the picture
 
 
 class PushMethod(StrEnum):

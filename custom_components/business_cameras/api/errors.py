@@ -48,6 +48,30 @@ class LockedError(ApiError):
         self.retry_after = retry_after
 
 
+class RateLimitedError(ApiError):
+    """A rate limit or quota was hit; no request should be sent before ``retry_after`` seconds."""
+
+    def __init__(
+        self, code: int, message: str, endpoint: str = "", retry_after: float = 0.0
+    ) -> None:
+        super().__init__(code, message, endpoint)
+        self.retry_after = retry_after
+
+
+class ClockSkewError(AuthError):
+    """The request timestamp was rejected: the local clock is off (not the credentials).
+
+    ``skew`` is server time minus local time in seconds when the answer let it be measured,
+    else ``None``.
+    """
+
+    def __init__(
+        self, code: int, message: str, endpoint: str = "", skew: float | None = None
+    ) -> None:
+        super().__init__(code, message, endpoint)
+        self.skew = skew
+
+
 class CertificateMismatchError(ConnectError):
     """The device presented a TLS certificate other than the pinned one."""
 

@@ -39,6 +39,13 @@ class Capability(StrEnum):
     MEMORY_CARD = "memory_card"
     PEOPLE_FLOW = "people_flow"
     FIRMWARE = "firmware"
+    FIRMWARE_UPDATE = "firmware_update"
+    CONNECTIVITY = "connectivity"  # the platform reports the device's own online state
+    SYNC_CLOCK = "sync_clock"
+    LOOP_RECORDING = "loop_recording"
+    SCHEDULED_REBOOT = "scheduled_reboot"
+    CHANNEL_PUSH = "channel_push"
+    OSD = "osd"
 
 
 class StateGroup(StrEnum):
@@ -59,6 +66,10 @@ class StateGroup(StrEnum):
     ZOOM_FOCUS = "zoom_focus"
     MEMORY_CARD = "memory_card"
     PEOPLE_FLOW = "people_flow"
+    RECORDING = "recording"
+    SCHEDULE = "schedule"
+    CHANNEL_PUSH = "channel_push"
+    OSD = "osd"
 
 
 class EventType(StrEnum):
@@ -114,6 +125,10 @@ class Device:
     ir_modes: tuple[str, ...] = ()
     zoom_max: int | None = None
     focus_max: int | None = None
+    # Where the device is (a cloud group or region name): the suggested area.
+    area: str | None = None
+    # Main-stream resolutions the model offers ("1920*1080"), where the platform lists them.
+    resolutions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +226,15 @@ class DeviceState:
     focus: int | None = None
     memory_card: Disk | None = None
     people_flow: PeopleFlow | None = None
+    # Newest firmware the platform knows; progress 0..100 while an upgrade runs.
+    firmware_latest: str | None = None
+    firmware_installing: bool | None = None
+    firmware_progress: int | None = None
+    loop_recording: bool | None = None
+    scheduled_reboot: bool | None = None
+    channel_push: bool | None = None
+    osd_date: bool | None = None
+    osd_week: bool | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 

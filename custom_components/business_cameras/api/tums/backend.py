@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
@@ -19,12 +20,25 @@ from .errors import (
     PushTargetInUseError,
     RateLimitedError,
 )
-from .parsers import DeviceInfo, DeviceRef, normalise_mac, stream_settings
+from .parsers import (
+    DeviceInfo,
+    DeviceRef,
+    FirmwareInfo,
+    normalise_mac,
+    stream_settings,
+    to_bool,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
 MANUFACTURER: Final = "TP-Link"
 CONCURRENCY: Final = 4
+DEFAULT_REBOOT_TIME: Final = "03:00:00"
+# upgradeStatus (1.4.3.24) values while an upgrade runs: upgrading, importing, downloading,
+# waiting to upgrade.
+UPGRADING: Final = frozenset({1, 3, 5, 6})
+# The push body is JSON (1.4.6.3), not multipart.
+PUSH_CONTENT_TYPES: Final = ("application/json",)
 _CAP = Capability
 
 
@@ -61,6 +75,8 @@ class TumsBackend:
         self._push_url: str | None = None
         self._dedupe = push.Deduplicator()
         self._tasks: set[asyncio.Task[None]] = set()
+
+    push_content_types = PUSH_CONTENT_TYPES
 
     @property
     def unique_id(self) -> str:
@@ -105,8 +121,10 @@ class TumsBackend:
         self._by_qr.clear()
         self._unlicensed.clear()
         entries: list[tuple[str, DeviceInfo, DeviceRef, str | None]] = []
+        areas: dict[str, str | None] = {}
         for info in top:
             key = device_key(info)
+            areas[key] = info.region_name or None
             entries.append((key, info, info.ref(), None))
         nvrs = [(key, info) for key, info, _, _ in entries if info.is_nvr]
         channel_lists: dict[str, list[DeviceInfo]] = {}
@@ -136,14 +154,18 @@ class TumsBackend:
                     continue
                 ref = info.ref().with_channel(channel.channel_id)
                 entries.append((channel_key(key, channel.channel_id), channel, ref, key))
+                areas[channel_key(key, channel.channel_id)] = areas.get(key)
         self._flow_ids = await self._flow_devices()
         capabilities: dict[str, frozenset[Capability]] = {}
+        options: dict[str, _Options] = {}
 
         def caps_job(
             key: str, info: DeviceInfo, ref: DeviceRef, parent: str | None
         ) -> Callable[[], Awaitable[None]]:
             async def run() -> None:
-                capabilities[key] = await self._capabilities(info, ref, parent)
+                found = _Options()
+                capabilities[key] = await self._capabilities(info, ref, parent, found)
+                options[key] = found
 
             return run
 
@@ -170,23 +192,36 @@ class TumsBackend:
                     parent=parent,
                     channel=ref.channel_id if parent is not None else None,
                     capabilities=capabilities.get(key, frozenset()),
+                    area=areas.get(key),
+                    ir_modes=options[key].ir_modes if key in options else (),
+                    resolutions=options[key].resolutions if key in options else (),
                 )
             )
         return devices
 
     async def _capabilities(
-        self, info: DeviceInfo, ref: DeviceRef, parent: str | None
+        self, info: DeviceInfo, ref: DeviceRef, parent: str | None, options: _Options
     ) -> frozenset[Capability]:
         """What the device offers; an unlicensed device offers nothing (-88315 everywhere)."""
         if not info.licensed:
             return frozenset()
-        caps: set[Capability] = {_CAP.TIMING}
+        caps: set[Capability] = {_CAP.TIMING, _CAP.SYNC_CLOCK, _CAP.CONNECTIVITY}
         if parent is None:
-            caps |= {_CAP.REBOOT, _CAP.FIRMWARE}
+            caps |= {
+                _CAP.REBOOT,
+                _CAP.FIRMWARE,
+                _CAP.FIRMWARE_UPDATE,
+                _CAP.SCHEDULED_REBOOT,
+            }
+        else:
+            # 1.4.4.11 on a channel formats the NVR's disk (the confirmation says so);
+            # 1.4.4.28/29 switch the channel's message push.
+            caps |= {_CAP.FORMAT_SD, _CAP.CHANNEL_PUSH}
         camera = info.is_camera or parent is not None
         if not camera:
             return frozenset(caps)
-        caps.add(_CAP.STREAM_SETTINGS)
+        # Events arrive only through the application's push subscription (options flow).
+        caps |= {_CAP.STREAM_SETTINGS, _CAP.OSD, _CAP.MOTION_EVENTS, _CAP.DEVICE_EVENTS}
         target = ref if parent is not None else ref.with_channel(1)
         capability = await self._soft(self._client.get_capability(target), "capability")
         if capability is not None:
@@ -197,9 +232,16 @@ class TumsBackend:
             if "alarm_out_enable" in flags or "msg_alarm" in flags or alarm_lists:
                 caps.add(_CAP.MANUAL_ALARM)
             if "local_storage" in flags and parent is None:
-                caps |= {_CAP.MEMORY_CARD, _CAP.FORMAT_SD}
+                caps |= {_CAP.MEMORY_CARD, _CAP.FORMAT_SD, _CAP.LOOP_RECORDING}
         if await self._soft(self._client.get_ptz_reset_support(target), "ptz support"):
             caps.add(_CAP.PTZ_RESET)
+        lamp = await self._soft(self._client.get_supplement_lamp_capability(target), "lamp")
+        modes = (lamp or {}).get("nightVisionModeRange")
+        if isinstance(modes, list) and modes:
+            options.ir_modes = tuple(str(mode) for mode in modes)
+            caps.add(_CAP.IR_MODE)
+        video = await self._soft(self._client.get_video_capability(target), "video capability")
+        options.resolutions = _main_resolutions(video or {})
         if parent is None and (
             (info.qr_code and info.qr_code in self._flow_ids)
             or normalise_mac(info.mac) in self._flow_ids
@@ -263,7 +305,32 @@ class TumsBackend:
         await _run_bounded(jobs, CONCURRENCY)
         if StateGroup.PEOPLE_FLOW in groups:
             await self._read_people_flow(readable, states)
+        if StateGroup.CHANNEL_PUSH in groups:
+            await self._read_channel_push(readable, states)
         return states
+
+    async def _read_channel_push(
+        self, devices: Mapping[str, Device], states: dict[str, DeviceState]
+    ) -> None:
+        """One 1.4.4.28 request per NVR answers for all of its channels."""
+        parents = {
+            d.parent for d in devices.values() if d.parent and _CAP.CHANNEL_PUSH in d.capabilities
+        }
+
+        def job(parent: str) -> Callable[[], Awaitable[None]]:
+            async def run() -> None:
+                ref = self._refs.get(parent)
+                if ref is None:
+                    return
+                found = await self._soft(self._client.get_channel_push(ref), "channel push")
+                for item in found or []:
+                    key = channel_key(parent, item.channel_id)
+                    if key in states:
+                        states[key].channel_push = item.enabled
+
+            return run
+
+        await _run_bounded([job(p) for p in parents if p is not None], CONCURRENCY)
 
     async def _read_online(
         self, devices: Mapping[str, Device], states: dict[str, DeviceState]
@@ -308,6 +375,8 @@ class TumsBackend:
         tops = {k: self._refs[k] for k, d in devices.items() if _CAP.FIRMWARE in d.capabilities}
         if not tops:
             return
+        # 1.4.3.22 asks the cloud to look the newest version up; 1.4.3.24 then reports it.
+        await self._soft(self._client.check_firmware(list(tops.values())), "firmware check")
         infos = await self._soft(self._client.get_upgrade_info(list(tops.values())), "firmware")
         for info in infos or []:
             key = (info.qr_code and self._by_qr.get(info.qr_code)) or self._by_mac.get(
@@ -316,6 +385,10 @@ class TumsBackend:
             if key is None or key not in states:
                 continue
             states[key].firmware = info.current
+            states[key].firmware_latest = info.newest or info.current
+            installing = info.upgrade_status in UPGRADING
+            states[key].firmware_installing = installing
+            states[key].firmware_progress = _progress(info) if installing else None
             states[key].extra["firmware_newest"] = info.newest
             states[key].extra["update_available"] = info.update_available
             states[key].extra["upgrade_status"] = info.upgrade_status
@@ -366,6 +439,28 @@ class TumsBackend:
                 state.streams = {name: stream_settings(entry) for name, entry in found.items()}
 
             yield guarded(streams)
+        if StateGroup.RECORDING in groups and _CAP.LOOP_RECORDING in caps:
+
+            async def loop() -> None:
+                state.loop_recording = await self._client.get_record_loop(ref)
+
+            yield guarded(loop)
+        if StateGroup.SCHEDULE in groups and _CAP.SCHEDULED_REBOOT in caps:
+
+            async def schedule() -> None:
+                reboot = await self._client.get_timing_reboot(ref)
+                state.scheduled_reboot = reboot.enabled
+                state.extra["scheduled_reboot"] = {"time": reboot.time, "day": reboot.day}
+
+            yield guarded(schedule)
+        if StateGroup.OSD in groups and _CAP.OSD in caps:
+
+            async def osd() -> None:
+                settings = await self._client.get_osd(ref)
+                state.osd_date = _shown(settings.get("date"))
+                state.osd_week = _shown(settings.get("week"))
+
+            yield guarded(osd)
         if StateGroup.IMAGE in groups and _CAP.STREAM_SETTINGS in caps:
 
             async def image() -> None:
@@ -423,6 +518,28 @@ class TumsBackend:
             await self._client.set_image(ref, {"nightVisionMode": str(value)})
         elif setting is Setting.MAIN_RESOLUTION:
             await self._client.set_video_streams(ref, [{"type": "main", "resolution": str(value)}])
+        elif setting is Setting.LOOP_RECORDING:
+            await self._client.set_record_loop(ref, bool(value))
+        elif setting is Setting.SCHEDULED_REBOOT:
+            current = await self._client.get_timing_reboot(ref)
+            await self._client.set_timing_reboot(
+                ref,
+                bool(value),
+                current.time or DEFAULT_REBOOT_TIME,
+                current.day if current.day is not None else 0,
+            )
+        elif setting is Setting.CHANNEL_PUSH and device.parent is not None:
+            parent = self._refs.get(device.parent)
+            if parent is None or device.channel is None:
+                raise UnsupportedError(f"{device.key} has no NVR")
+            await self._client.set_channel_push(parent, device.channel, bool(value))
+        elif setting in (Setting.OSD_DATE, Setting.OSD_WEEK):
+            field = "date" if setting is Setting.OSD_DATE else "week"
+            osd = await self._client.get_osd(ref)
+            entry = osd.get(field)
+            block = dict(entry) if isinstance(entry, dict) else {}
+            block["ifShow"] = bool(value)
+            await self._client.set_osd(ref, {field: block})
         else:
             raise UnsupportedError(f"{setting} is not offered by the TUMS cloud")
 
@@ -442,6 +559,8 @@ class TumsBackend:
                 task.add_done_callback(self._tasks.discard)
         elif action is Action.FORMAT_SD_CARD and _CAP.FORMAT_SD in caps:
             index = kwargs.get("card_index")
+            if index is None and device.parent is not None:
+                index = 1  # the NVR's disk: the cloud answers for the channel's owner
             if index is None:
                 cards = await self._client.get_sd_cards(ref)
                 present = [c for c in cards if c.status != "none"]
@@ -451,6 +570,10 @@ class TumsBackend:
             await self._client.format_sd_card(ref, int(index))
         elif action is Action.REBOOT and _CAP.REBOOT in caps:
             await self._client.reboot_device(ref)
+        elif action is Action.SYNC_CLOCK and _CAP.SYNC_CLOCK in caps:
+            await self._client.sync_time(ref)
+        elif action is Action.UPDATE_FIRMWARE and _CAP.FIRMWARE_UPDATE in caps:
+            await self._client.upgrade_device(ref)
         else:
             raise UnsupportedError(f"{action} is not offered by {device.key}")
 
@@ -509,6 +632,40 @@ class TumsBackend:
                     event = _rekey(event, key)  # noqa: PLW2901
                 events.append(event)
         return events
+
+
+@dataclass(slots=True)
+class _Options:
+    """Model-dependent choices found while reading a device's capabilities."""
+
+    ir_modes: tuple[str, ...] = ()
+    resolutions: tuple[str, ...] = ()
+
+
+def _main_resolutions(capability: Mapping[str, Any]) -> tuple[str, ...]:
+    """The ``resolutions`` of the main stream in 1.4.4.16."""
+    for entry in capability.get("streamCapabilityList") or ():
+        if isinstance(entry, dict) and entry.get("type") == "main":
+            found = entry.get("resolutions")
+            if isinstance(found, list):
+                return tuple(str(item) for item in found)
+    return ()
+
+
+def _shown(block: object) -> bool | None:
+    """``ifShow`` of an OSD block (1.4.4.2)."""
+    if not isinstance(block, dict):
+        return None
+    return to_bool(block.get("ifShow"))
+
+
+def _progress(info: FirmwareInfo) -> int | None:
+    """0..100 over download (first half) and install (second half), as far as reported."""
+    download = info.download_progress
+    install = info.upgrade_progress
+    if download is None and install is None:
+        return None
+    return min(100, max(0, ((download or 0) + (install or 0)) // 2))
 
 
 def _rekey(event: CameraEvent, key: str) -> CameraEvent:

@@ -493,6 +493,11 @@ class TumsClient:
         _, fails = await self._batch(Path.UPGRADE, refs)
         return fails
 
+    async def upgrade_device(self, ref: DeviceRef) -> None:
+        """Start one device's online upgrade; its failList entry is raised as a typed error."""
+        fails = await self.upgrade_firmware([ref])
+        _raise_fail_items(fails, Path.UPGRADE, ref.device_id)
+
     async def get_upgrade_info(
         self, refs: Sequence[DeviceRef], *, reset_result: bool = False
     ) -> list[FirmwareInfo]:

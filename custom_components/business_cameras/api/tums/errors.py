@@ -5,7 +5,18 @@ Messages never carry the secret key, a temporary secret key or a push URL.
 
 from __future__ import annotations
 
-from ..errors import ApiError, AuthError, UnsupportedError
+from ..errors import ApiError, ClockSkewError, RateLimitedError, UnsupportedError
+
+# Shared with the Home Assistant side (rate limits back off, clock skew is a repair issue).
+__all__ = [
+    "ClockSkewError",
+    "DeviceOfflineError",
+    "DeviceUnsupportedError",
+    "NotLicensedError",
+    "PushTargetInUseError",
+    "RateLimitedError",
+    "WrongAppTypeError",
+]
 
 
 class NotLicensedError(ApiError):
@@ -27,30 +38,6 @@ class WrongAppTypeError(ApiError):
     def __init__(self, code: int, message: str, endpoint: str = "", required: str = "") -> None:
         super().__init__(code, message, endpoint)
         self.required = required
-
-
-class RateLimitedError(ApiError):
-    """A rate limit or quota was hit; no request should be sent before ``retry_after`` seconds."""
-
-    def __init__(
-        self, code: int, message: str, endpoint: str = "", retry_after: float = 0.0
-    ) -> None:
-        super().__init__(code, message, endpoint)
-        self.retry_after = retry_after
-
-
-class ClockSkewError(AuthError):
-    """The request timestamp was rejected (-10302): the local clock is off.
-
-    ``skew`` is server time minus local time in seconds when the answer let it be measured
-    (an HTTP ``Date`` header), else ``None``.
-    """
-
-    def __init__(
-        self, code: int, message: str, endpoint: str = "", skew: float | None = None
-    ) -> None:
-        super().__init__(code, message, endpoint)
-        self.skew = skew
 
 
 class DeviceOfflineError(ApiError):
