@@ -4,6 +4,8 @@
   probe sunmi --host H --app-id A --cert FILE.p12 [--accept-certificate]
         (PROBE_SECRET, PROBE_CERT_PASSWORD)
   probe sunmi --discover [--target ADDR]...   (default: every local broadcast address)
+  probe tums [--base-url URL] --access-key AK [--cafile FILE] [--limit N]   (PROBE_SECRET: SK)
+        (TP-Link TUMS business cloud or an on-premise TUMS; --cafile trusts a private CA)
 
 Exit status 0 on success; otherwise 2 (usage), 3 (certificate not yet accepted), 4 (auth),
 5 (TLS), 6 (connection or protocol), with a one-line reason on stderr.
@@ -17,8 +19,11 @@ import dataclasses
 import getpass
 import json
 import os
+import re
 import ssl
 import sys
+from collections import Counter
+from collections.abc import Awaitable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +35,7 @@ from custom_components.business_cameras.api.errors import (
     CertificateMismatchError,
     LockedError,
 )
-from custom_components.business_cameras.api.model import StateGroup
+from custom_components.business_cameras.api.model import Device, StateGroup
 from custom_components.business_cameras.api.sunmi.backend import SunmiBackend
 from custom_components.business_cameras.api.sunmi.client import SunmiClient
 from custom_components.business_cameras.api.sunmi.discovery import broadcast_targets, discover
@@ -38,6 +43,16 @@ from custom_components.business_cameras.api.sunmi.errors import CertificateError
 from custom_components.business_cameras.api.sunmi.tls import (
     build_ssl_context,
     fetch_server_fingerprint,
+)
+from custom_components.business_cameras.api.tums.backend import TumsBackend
+from custom_components.business_cameras.api.tums.client import (
+    DEFAULT_BASE_URL,
+    AppType,
+    TumsClient,
+)
+from custom_components.business_cameras.api.tums.errors import (
+    ClockSkewError,
+    RateLimitedError,
 )
 from custom_components.business_cameras.api.vigi.backend import VigiBackend
 from custom_components.business_cameras.api.vigi.client import (
@@ -93,7 +108,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     sunmi.add_argument("--cert", help="the openapi.p12 client certificate")
     sunmi.add_argument("--accept-certificate", action="store_true")
     sunmi.add_argument("--timeout", type=float, default=10.0)
+    tums = sub.add_parser("tums", help="TP-Link TUMS business cloud (AK/SK OpenAPI)")
+    tums.add_argument("--base-url", default=DEFAULT_BASE_URL, help="an on-premise TUMS host")
+    tums.add_argument("--access-key", required=True)
+    tums.add_argument("--cafile", help="PEM CA bundle to trust (a simulator or on-premise TUMS)")
+    tums.add_argument(
+        "--limit", type=int, default=10, help="bound devices (with channels) detailed and read"
+    )
+    tums.add_argument("--timeout", type=float, default=10.0)
     args = parser.parse_args(argv)
+    if args.platform == "tums" and (
+        not args.base_url.startswith("https://") or args.limit < 0 or not args.access_key
+    ):
+        parser.error("tums needs an https:// --base-url, an --access-key and --limit >= 0")
     if args.platform == "sunmi" and not args.discover:
         missing = [flag for flag in ("host", "app_id", "cert") if not getattr(args, flag)]
         if missing:
@@ -227,10 +254,155 @@ async def run_sunmi(args: argparse.Namespace) -> int:
     return 0
 
 
+def tums_pseudonyms(devices: list[Device]) -> dict[str, str]:
+    """Device keys carry device codes (serials): ``device-N`` and ``device-N:chC`` instead."""
+    names: dict[str, str] = {}
+    for number, device in enumerate((d for d in devices if d.parent is None), 1):
+        names[device.key] = f"device-{number}"
+    for device in devices:
+        if device.parent is not None:
+            names[device.key] = f"{names.get(device.parent, 'device-?')}:ch{device.channel}"
+    return names
+
+
+def tums_identifiers(devices: list[Device]) -> set[str]:
+    """Device codes and MACs (every spelling the cloud or the model uses) to scrub from output."""
+    found: set[str] = set()
+    for device in devices:
+        for value in (device.key.split(":ch")[0], device.serial):
+            if value:
+                found.add(value)
+        if device.mac:
+            found |= {device.mac, device.mac.replace(":", "-"), device.mac.replace(":", "")}
+    return {value for value in found if len(value) >= 6}
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """Replace every occurrence of the given strings (case-insensitively), longest first."""
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        text = re.sub(re.escape(secret), REDACTED, text, flags=re.IGNORECASE)
+    return text
+
+
+async def probe_tums(args: argparse.Namespace, secret: str) -> tuple[dict[str, Any], set[str]]:
+    """Connect, list every device with its capabilities, read the state of the first few.
+
+    Returns the report and the identifiers (device codes, MACs) to scrub from it.
+    """
+    context = ssl.create_default_context(cafile=args.cafile) if args.cafile else None
+    async with aiohttp.ClientSession() as session:
+        client = TumsClient(
+            session,
+            args.base_url,
+            access_key=args.access_key,
+            secret_key=secret,
+            ssl_context=context,
+            timeout=args.timeout,
+        )
+        backend = TumsBackend(client, account_id="probe")
+        try:
+            await backend.async_connect()
+            overview = await backend_soft(client.get_overview())
+            regions = (
+                await backend_soft(client.list_regions())
+                if backend.app_type == AppType.PROJECT
+                else None
+            )
+            devices = await backend.async_get_devices()
+            tops = [d for d in devices if d.parent is None][: args.limit]
+            chosen = {d.key for d in tops}
+            detailed = [d for d in devices if d.key in chosen or d.parent in chosen]
+            by_key = {device.key: device for device in detailed}
+            states = await backend.async_get_state(by_key, set(StateGroup)) if by_key else {}
+        finally:
+            await backend.async_close()
+    names = tums_pseudonyms(devices)
+    capability_counts: Counter[str] = Counter()
+    for device in devices:
+        capability_counts.update(str(capability) for capability in device.capabilities)
+    channels = [d for d in devices if d.parent is not None]
+    hubs = {d.parent for d in channels}
+
+    def renamed(device: Device) -> dict[str, Any]:
+        data: dict[str, Any] = to_jsonable(device)
+        data["key"] = names[device.key]
+        if device.parent is not None:
+            data["parent"] = names.get(device.parent, REDACTED)
+        return data
+
+    report = {
+        "platform": "tums",
+        "base_url": args.base_url,
+        "app_type": str(backend.app_type),
+        "clock_skew_seconds": client.last_skew,
+        "overview": overview,
+        "regions": None if regions is None else [to_jsonable(r) for r in regions],
+        "counts": {
+            "devices": len(devices) - len(channels),
+            "nvrs_with_channels": len(hubs),
+            "channels": len(channels),
+            "without_capabilities": sum(1 for d in devices if not d.capabilities),
+        },
+        "capabilities": dict(sorted(capability_counts.items())),
+        "detailed": f"the first {len(tops)} devices and their channels (--limit)",
+        "devices": [renamed(device) for device in detailed],
+        "state": {names[key]: to_jsonable(state) for key, state in states.items()},
+    }
+    return report, tums_identifiers(devices)
+
+
+async def backend_soft[T](call: Awaitable[T]) -> T | None:
+    """An optional read: None when the cloud refuses it (the report says so by the null)."""
+    try:
+        return await call
+    except (AuthError, RateLimitedError):
+        raise
+    except CameraError as err:
+        print(f"probe: optional read failed: {type(err).__name__}: {err}", file=sys.stderr)
+        return None
+
+
+def tls_failure(err: CameraError) -> bool:
+    """A ConnectError caused by certificate verification (the client names the error class)."""
+    text = str(err)
+    return "Certificate" in text or "SSL" in text
+
+
+async def run_tums(args: argparse.Namespace) -> int:
+    """One TUMS application's report."""
+    if args.cafile and not Path(args.cafile).is_file():
+        return fail(EXIT_USAGE, f"cannot read {args.cafile}")
+    secret = os.environ.get("PROBE_SECRET") or getpass.getpass("Secret key (SK): ")
+    try:
+        report, identifiers = await probe_tums(args, secret)
+    except ClockSkewError as err:
+        # The skew comes from the answer's Date header; a second or two is its resolution.
+        measured = err.skew is not None and abs(err.skew) >= 5
+        skew = f" (server clock {err.skew:+.0f} s from ours)" if measured else ""
+        return fail(EXIT_AUTH, f"the cloud rejected the request time{skew}; fix the clock")
+    except AuthError as err:
+        return fail(EXIT_AUTH, f"the cloud rejected the access key or secret (code {err.code})")
+    except RateLimitedError as err:
+        return fail(EXIT_CONNECT, f"rate limited (code {err.code}); retry in {err.retry_after} s")
+    except ssl.SSLError:
+        return fail(EXIT_TLS, f"cannot read {args.cafile} as a CA bundle")
+    except CameraError as err:
+        if tls_failure(err):
+            return fail(EXIT_TLS, "the server certificate is not trusted (see --cafile)")
+        return fail(EXIT_CONNECT, f"{type(err).__name__}: {err}")
+    text = json.dumps(redact(report), indent=2, sort_keys=True, ensure_ascii=False)
+    if secret:  # belt and braces: never print the secret key
+        text = text.replace(secret, REDACTED)
+    print(scrub(text, identifiers))
+    return 0
+
+
 async def run(args: argparse.Namespace) -> int:
     """Probe one device; the exit status says what went wrong."""
     if args.platform == "sunmi":
         return await run_sunmi(args)
+    if args.platform == "tums":
+        return await run_tums(args)
     if not args.accept_certificate:
         try:
             fingerprint = await fetch_certificate_fingerprint(args.host, args.port, args.timeout)
