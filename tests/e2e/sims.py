@@ -1,0 +1,42 @@
+"""The simulators' plain-HTTP control APIs, as the tests use them."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from scripts.demo import control
+
+from .stack import Stack
+
+
+async def sim_state(e2e: Stack, control_url: str) -> dict[str, Any]:
+    """A simulator's GET /state."""
+    async with e2e.session.get(control_url + "/state") as resp:
+        assert resp.status == 200, await resp.text()
+        state: dict[str, Any] = await resp.json()
+    return state
+
+
+async def sim_post(e2e: Stack, url: str, body: Any = None) -> str:
+    """POST to a control API (scripts.demo's control); its answer."""
+    return await control(e2e.session, url, body)
+
+
+async def wait_for_sim(
+    e2e: Stack,
+    control_url: str,
+    done: Callable[[Mapping[str, Any]], bool],
+    within: float = 15.0,
+) -> dict[str, Any]:
+    """Poll a simulator's state until done(state); AssertionError with it after `within` s."""
+    deadline = time.monotonic() + within
+    while True:
+        state = await sim_state(e2e, control_url)
+        if done(state):
+            return state
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{control_url}/state not as expected after {within:.0f} s")
+        await asyncio.sleep(0.2)
