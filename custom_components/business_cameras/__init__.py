@@ -17,7 +17,7 @@ from .backends import async_create_backend
 from .const import DOMAIN
 from .coordinator import CamerasCoordinator
 from .discovery import async_start_discovery
-from .entity import device_identifier
+from .entity import async_register_devices, device_identifier
 from .push import ChannelLink, PushLink, async_start_push
 from .services import async_setup_services
 
@@ -70,6 +70,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: CamerasConfigEntry) -> b
     entry.runtime_data = CamerasRuntimeData(backend=backend, coordinator=coordinator)
     _async_remove_stale_devices(hass, entry, coordinator)
     entry.runtime_data.push = await async_start_push(hass, entry, coordinator)
+    async_register_devices(hass, entry.entry_id, coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await coordinator.async_refresh_if_due()
     return True

@@ -6,8 +6,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
@@ -128,9 +129,26 @@ def build_device_info(hub_id: str, device: Device) -> DeviceInfo:
         info["suggested_area"] = device.area
     if device.mac:
         info["connections"] = {(CONNECTION_NETWORK_MAC, device.mac)}
-    if device.parent is not None:
-        info["via_device"] = device_identifier(hub_id, device.parent)
     return info
+
+
+@callback
+def async_register_devices(
+    hass: HomeAssistant, entry_id: str, coordinator: CamerasCoordinator
+) -> None:
+    """Register every device before its entities, then link each channel to its hub.
+
+    Not through DeviceInfo's via_device: Home Assistant 2026 reports that as deprecated (and
+    refuses a via_device that is not registered yet); via_device_id works on both versions.
+    """
+    registry = dr.async_get(hass)
+    ids: dict[str, str] = {}
+    for device in coordinator.devices.values():
+        info = build_device_info(coordinator.hub_id, device)
+        ids[device.key] = registry.async_get_or_create(config_entry_id=entry_id, **info).id
+    for device in coordinator.devices.values():
+        if device.parent is not None and device.parent in ids:
+            registry.async_update_device(ids[device.key], via_device_id=ids[device.parent])
 
 
 def build_entities[E: CamerasEntity, D: CamerasEntityDescription](

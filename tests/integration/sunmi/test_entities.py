@@ -10,13 +10,14 @@ import pytest
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.business_cameras.const import DOMAIN
 from simulators.sunmi import SunmiSimulator
+from tests.integration.devices import device_by_identifier
+from tests.integration.logs import assert_no_traceback
 
 from ..conftest import setup_entry
 from .conftest import FS_SN, SS_SN, sunmi_entry_data
@@ -44,7 +45,7 @@ async def test_fs_camera_entities(
     hass: HomeAssistant, fs_sim: SunmiSimulator, fs_entry: MockConfigEntry
 ) -> None:
     await setup_entry(hass, fs_entry)
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"{FS_SN}_camera")})
+    device = device_by_identifier(hass, (DOMAIN, f"{FS_SN}_camera"))
     assert device is not None
     assert device.manufacturer == "SUNMI"
     assert device.serial_number == FS_SN
@@ -132,7 +133,7 @@ async def test_format_sd_card_needs_confirmation(
     hass: HomeAssistant, fs_sim: SunmiSimulator, fs_entry: MockConfigEntry
 ) -> None:
     await setup_entry(hass, fs_entry)
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"{FS_SN}_camera")})
+    device = device_by_identifier(hass, (DOMAIN, f"{FS_SN}_camera"))
     assert device is not None
     with pytest.raises(ServiceValidationError):
         await hass.services.async_call(
@@ -193,7 +194,7 @@ async def test_corrupt_frames_are_dropped_and_the_channel_survives(
             while state_of(hass, motion) != STATE_ON:
                 await fs_sim.publish_motion(detect_type=1)
                 await asyncio.sleep(0.5)
-    assert "Traceback" not in caplog.text
+    assert_no_traceback(caplog)
     assert entry_has_no_reauth(hass)
 
 

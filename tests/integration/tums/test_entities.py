@@ -30,6 +30,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.business_cameras.const import DOMAIN
 from custom_components.business_cameras.entity import device_identifier
 from simulators.tums import TumsSimulator
+from tests.integration.devices import device_by_identifier
+from tests.integration.logs import assert_no_traceback
 
 from ..conftest import setup_entry
 from .conftest import AK, IPC1, IPC2, NVR0
@@ -48,7 +50,7 @@ def state(hass: HomeAssistant, platform: str, suffix: str) -> str:
 
 
 def registry_device(hass: HomeAssistant, key: str) -> dr.DeviceEntry:
-    found = dr.async_get(hass).async_get_device(identifiers={device_identifier(AK, key)})
+    found = device_by_identifier(hass, device_identifier(AK, key))
     assert found is not None, key
     return found
 
@@ -368,7 +370,7 @@ async def test_bad_answers_make_entities_unavailable_then_recover(
     tums_sim.inject_fault(fault)
     await refresh(hass, tums_entry)
     assert state(hass, "sensor", f"{IPC1}_memory_card_status") == STATE_UNAVAILABLE
-    assert "Traceback" not in caplog.text
+    assert_no_traceback(caplog)
     await refresh(hass, tums_entry)
     assert state(hass, "sensor", f"{IPC1}_memory_card_status") == "normal"
 

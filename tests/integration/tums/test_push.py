@@ -16,6 +16,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.business_cameras.const import DOMAIN
 from simulators.tums import TumsSimulator
+from tests.integration.logs import assert_no_traceback
 
 from ..conftest import setup_entry
 from .conftest import AK, IPC1, NVR0, WEBHOOK_ID, wait_for
@@ -120,7 +121,7 @@ async def test_unknown_device_and_bad_bodies(
             assert response.status == 400
         async with session.post(url, data=b"x", headers={"Content-Type": "text/plain"}) as response:
             assert response.status == 415
-    assert "Traceback" not in caplog.text
+    assert_no_traceback(caplog)
 
 
 async def test_no_external_url_raises_an_issue(

@@ -26,6 +26,7 @@ from custom_components.business_cameras.const import DOMAIN
 from custom_components.business_cameras.coordinator import DEVICE_RESCAN_CYCLES
 from simulators.vigi import VigiSimulator
 from simulators.vigi.state import EventServer
+from tests.integration.devices import device_by_identifier
 
 from ..conftest import HUB_ID, VIGI_PASSWORD, setup_entry
 
@@ -50,7 +51,8 @@ def entity_table(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, Any]:
         attributes = {}
         if state is not None and entity.domain not in ("camera", "image"):
             attributes = {
-                key: value
+                # str(): Home Assistant 2026 keys some attributes with a StrEnum.
+                str(key): value
                 for key, value in state.attributes.items()
                 if key not in {"friendly_name", "entity_picture", "access_token"}
             }
@@ -81,10 +83,10 @@ async def test_devices_channels_via_nvr(
 ) -> None:
     await setup_entry(hass, vigi_entry)
     registry = dr.async_get(hass)
-    nvr = registry.async_get_device(identifiers={(DOMAIN, f"{HUB_ID}_nvr")})
+    nvr = device_by_identifier(hass, (DOMAIN, f"{HUB_ID}_nvr"))
     assert nvr is not None
     assert nvr.manufacturer == "TP-Link"
-    channel = registry.async_get_device(identifiers={(DOMAIN, f"{HUB_ID}_ch1")})
+    channel = device_by_identifier(hass, (DOMAIN, f"{HUB_ID}_ch1"))
     assert channel is not None
     assert channel.via_device_id == nvr.id
     assert (dr.CONNECTION_NETWORK_MAC, "00:ff:00:13:31:01") in channel.connections
@@ -164,7 +166,7 @@ async def test_manual_alarm_button_and_service(
     assert vigi_sim.requests["POST /openapi/alarm_output/ipc_manual_alarm"] == 1
     assert vigi_sim.state.channels[1].alarm.active_until is not None
 
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"{HUB_ID}_ch3")})
+    device = device_by_identifier(hass, (DOMAIN, f"{HUB_ID}_ch3"))
     assert device is not None
     await hass.services.async_call(DOMAIN, "trigger_alarm", {"device_id": device.id}, blocking=True)
     assert vigi_sim.state.channels[3].alarm.active_until is not None
@@ -174,7 +176,7 @@ async def test_services_refuse_what_cannot_be_done(
     hass: HomeAssistant, vigi_sim: VigiSimulator, vigi_entry: MockConfigEntry
 ) -> None:
     await setup_entry(hass, vigi_entry)
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"{HUB_ID}_ch1")})
+    device = device_by_identifier(hass, (DOMAIN, f"{HUB_ID}_ch1"))
     assert device is not None
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
@@ -358,8 +360,7 @@ async def test_removed_channel_disappears_and_added_channel_appears(
     hass: HomeAssistant, vigi_sim: VigiSimulator, vigi_entry: MockConfigEntry
 ) -> None:
     await setup_entry(hass, vigi_entry)
-    registry = dr.async_get(hass)
-    ch4 = registry.async_get_device(identifiers={(DOMAIN, f"{HUB_ID}_ch4")})
+    ch4 = device_by_identifier(hass, (DOMAIN, f"{HUB_ID}_ch4"))
     assert ch4 is not None
     # The user can not delete a channel the NVR still has.
     assert not await async_remove_config_entry_device(hass, vigi_entry, ch4)
@@ -369,5 +370,5 @@ async def test_removed_channel_disappears_and_added_channel_appears(
     await coordinator.async_refresh()
     await hass.async_block_till_done()
     assert vigi_entry.state is ConfigEntryState.LOADED
-    assert registry.async_get_device(identifiers={(DOMAIN, f"{HUB_ID}_ch4")}) is None
-    assert registry.async_get_device(identifiers={(DOMAIN, f"{HUB_ID}_ch3")}) is not None
+    assert device_by_identifier(hass, (DOMAIN, f"{HUB_ID}_ch4")) is None
+    assert device_by_identifier(hass, (DOMAIN, f"{HUB_ID}_ch3")) is not None
