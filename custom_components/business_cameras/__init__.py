@@ -96,7 +96,9 @@ def _async_remove_stale_devices(
     registry = dr.async_get(hass)
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
         if not device.identifiers & current:
-            registry.async_update_device(device.id, remove_config_entry_id=entry.entry_id)
+            # Not remove_config_entry_id: Home Assistant 2026 reports it (a device belongs to one
+            # entry there).
+            registry.async_remove_device(device.id)
 
 
 async def async_remove_config_entry_device(

@@ -92,11 +92,15 @@ def _try_resolve(hass: HomeAssistant, device_id: str, service: str) -> Device | 
 def _resolve(
     hass: HomeAssistant, device_id: str, service: str
 ) -> tuple[CamerasConfigEntry, Device]:
-    registry_device = dr.async_get(hass).async_get(device_id)
+    registry = dr.async_get(hass)
+    registry_device = registry.async_get(device_id)
     if registry_device is not None:
-        for entry_id in registry_device.config_entries:
-            entry: CamerasConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
-            if entry is None or entry.domain != DOMAIN:
+        # Through our entries, not DeviceEntry.config_entries (deprecated in Home Assistant 2026,
+        # where a device belongs to one entry).
+        entry: CamerasConfigEntry
+        for entry in hass.config_entries.async_entries(DOMAIN):
+            ours = dr.async_entries_for_config_entry(registry, entry.entry_id)
+            if all(candidate.id != device_id for candidate in ours):
                 continue
             if entry.state is not ConfigEntryState.LOADED:
                 break
