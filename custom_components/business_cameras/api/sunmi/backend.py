@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import replace
 from datetime import tzinfo
 from typing import Any, Final
 
 from ..backend import Action, EventCallback, Setting, StateCallback
+from ..concurrency import run_bounded
 from ..errors import (
     ApiError,
     AuthError,
@@ -295,7 +296,7 @@ class SunmiBackend:
             jobs.append(lambda: self._read_card(state))
         if StateGroup.PEOPLE_FLOW in wanted and Capability.PEOPLE_FLOW in caps:
             jobs.append(lambda: self._read_people_flow(state))
-        await _run_bounded(jobs, STATE_CONCURRENCY)
+        await run_bounded(jobs, STATE_CONCURRENCY)
         return states
 
     async def _read_info(self, state: DeviceState) -> None:
@@ -592,24 +593,3 @@ def _bounded(value: Any, maximum: int, name: str) -> int:
     if not 0 <= number <= maximum:
         raise ValueError(f"{name} is 0..{maximum}")
     return number
-
-
-async def _run_bounded(jobs: Iterable[Callable[[], Awaitable[None]]], limit: int) -> None:
-    """Run jobs with at most ``limit`` at once; the first hard error cancels the rest."""
-    semaphore = asyncio.Semaphore(limit)
-
-    async def run(job: Callable[[], Awaitable[None]]) -> None:
-        async with semaphore:
-            await job()
-
-    try:
-        async with asyncio.TaskGroup() as group:
-            for job in jobs:
-                group.create_task(run(job))
-    except BaseExceptionGroup as grouped:
-        raise _first_leaf(grouped) from None
-
-
-def _first_leaf(grouped: BaseExceptionGroup[BaseException]) -> BaseException:
-    first = grouped.exceptions[0]
-    return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first

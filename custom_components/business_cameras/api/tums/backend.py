@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from ..backend import Action, Setting
+from ..concurrency import run_bounded
 from ..errors import ApiError, AuthError, CameraError, ProtocolError, UnsupportedError
 from ..model import CameraEvent, Capability, Device, DeviceState, PeopleFlow, StateGroup
 from . import push
@@ -139,7 +140,7 @@ class TumsBackend:
 
             return run
 
-        await _run_bounded([channels_job(k, i) for k, i in nvrs], CONCURRENCY)
+        await run_bounded([channels_job(k, i) for k, i in nvrs], CONCURRENCY)
         for key, info in nvrs:
             channels = channel_lists.get(key)
             if channels is None:
@@ -169,7 +170,7 @@ class TumsBackend:
 
             return run
 
-        await _run_bounded([caps_job(*entry) for entry in entries], CONCURRENCY)
+        await run_bounded([caps_job(*entry) for entry in entries], CONCURRENCY)
         devices = []
         for key, info, ref, parent in entries:
             self._refs[key] = ref
@@ -271,7 +272,7 @@ class TumsBackend:
 
             return run
 
-        await _run_bounded([job(r.id) for r in regions or []], CONCURRENCY)
+        await run_bounded([job(r.id) for r in regions or []], CONCURRENCY)
         return found
 
     def _ref(self, device: Device) -> DeviceRef:
@@ -302,7 +303,7 @@ class TumsBackend:
         jobs: list[Callable[[], Awaitable[None]]] = []
         for key, device in readable.items():
             jobs.extend(self._device_jobs(key, device, states[key], groups))
-        await _run_bounded(jobs, CONCURRENCY)
+        await run_bounded(jobs, CONCURRENCY)
         if StateGroup.PEOPLE_FLOW in groups:
             await self._read_people_flow(readable, states)
         if StateGroup.CHANNEL_PUSH in groups:
@@ -330,7 +331,7 @@ class TumsBackend:
 
             return run
 
-        await _run_bounded([job(p) for p in parents if p is not None], CONCURRENCY)
+        await run_bounded([job(p) for p in parents if p is not None], CONCURRENCY)
 
     async def _read_online(
         self, devices: Mapping[str, Device], states: dict[str, DeviceState]
@@ -362,7 +363,7 @@ class TumsBackend:
 
             return run
 
-        await _run_bounded([job(p) for p in parents], CONCURRENCY)
+        await run_bounded([job(p) for p in parents], CONCURRENCY)
         for key, device in devices.items():
             if device.parent is not None:
                 parent_state = states.get(device.parent)
@@ -678,24 +679,3 @@ def _rekey(event: CameraEvent, key: str) -> CameraEvent:
         image=event.image,
         raw=event.raw,
     )
-
-
-async def _run_bounded(jobs: Iterable[Callable[[], Awaitable[None]]], limit: int) -> None:
-    """Run jobs with at most ``limit`` at once; the first hard error cancels the rest."""
-    semaphore = asyncio.Semaphore(limit)
-
-    async def run(job: Callable[[], Awaitable[None]]) -> None:
-        async with semaphore:
-            await job()
-
-    try:
-        async with asyncio.TaskGroup() as group:
-            for job in jobs:
-                group.create_task(run(job))
-    except BaseExceptionGroup as grouped:
-        raise _first_leaf(grouped) from None
-
-
-def _first_leaf(grouped: BaseExceptionGroup[BaseException]) -> BaseException:
-    first = grouped.exceptions[0]
-    return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first

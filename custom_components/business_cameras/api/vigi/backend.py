@@ -7,7 +7,7 @@ import ipaddress
 import logging
 import re
 import socket
-from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -15,6 +15,7 @@ from typing import Any, Final
 from yarl import URL
 
 from ..backend import Action, Setting
+from ..concurrency import run_bounded
 from ..errors import (
     ApiError,
     AuthError,
@@ -221,7 +222,7 @@ class VigiBackend:
                 channel_jobs.extend(self._audio_jobs(device, state))
             if StateGroup.STREAMS in groups and Capability.STREAM_SETTINGS in device.capabilities:
                 channel_jobs.append(self._streams_job(device, state))
-        await _run_bounded(channel_jobs, CHANNEL_CONCURRENCY)
+        await run_bounded(channel_jobs, CHANNEL_CONCURRENCY)
         return states
 
     async def _read_online(
@@ -437,27 +438,6 @@ class VigiBackend:
         if remote is None or _canonical_ip(remote) not in allowed:
             raise AuthError(-40401, f"push from {remote} is not from the NVR", "push")
         return push.to_events(push.parse_push(content_type, body), datetime.now(UTC))
-
-
-async def _run_bounded(jobs: Iterable[Callable[[], Awaitable[None]]], limit: int) -> None:
-    """Run jobs with at most ``limit`` at once; the first hard error cancels the rest."""
-    semaphore = asyncio.Semaphore(limit)
-
-    async def run(job: Callable[[], Awaitable[None]]) -> None:
-        async with semaphore:
-            await job()
-
-    try:
-        async with asyncio.TaskGroup() as group:
-            for job in jobs:
-                group.create_task(run(job))
-    except BaseExceptionGroup as grouped:
-        raise _first_leaf(grouped) from None
-
-
-def _first_leaf(grouped: BaseExceptionGroup[BaseException]) -> BaseException:
-    first = grouped.exceptions[0]
-    return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first
 
 
 def _channel_of(device: Device, what: object) -> int:
