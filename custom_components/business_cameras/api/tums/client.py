@@ -8,11 +8,13 @@ with a bounded exponential back-off and then block further calls for the hinted 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from typing import Any, Final
@@ -22,6 +24,7 @@ from yarl import URL
 
 from ..errors import ApiError, AuthError, ConnectError, ProtocolError
 from . import codes
+from .alarm import alarm_type_list
 from .auth import (
     HEADER,
     Credentials,
@@ -32,6 +35,7 @@ from .auth import (
 )
 from .errors import RateLimitedError, WrongAppTypeError
 from .parsers import (
+    BatchFailure,
     ChannelPushState,
     DeviceInfo,
     DeviceRef,
@@ -49,6 +53,7 @@ from .parsers import (
     parse_channel_push,
     parse_device_page,
     parse_envelope,
+    parse_failures,
     parse_firmware,
     parse_flow_rows,
     parse_flow_totals,
@@ -65,6 +70,14 @@ from .parsers import (
     to_bool,
     to_int,
 )
+from .playback import Recording, RecordingDays, parse_recordings, parse_year
+from .solar import (
+    SolarStatus,
+    SolarSupplySlot,
+    check_load_reset,
+    parse_solar_schedule,
+    parse_solar_status,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -75,6 +88,8 @@ MAX_BATCH: Final = 100  # devList / devInfoList limit of every batch endpoint
 DEVICE_PAGE: Final = 100  # limit range [1, 100] of the device lists
 REGION_PAGE: Final = 50  # limit range [1, 50] of the group lists
 FLOW_PAGE: Final = 1000  # limit range [1, 1000] of queryFlow
+# searchVideo windows: endIdx - startIdx <= 100; the example asks 0..99, so 100 per window.
+VIDEO_WINDOW: Final = 100
 MAX_PAGES: Final = 100  # at most 10,000 devices are read per listing
 MAX_REGIONS: Final = 2000
 MAX_REGION_DEPTH: Final = 4
@@ -130,6 +145,17 @@ class Path(StrEnum):
     DEVICE_FLOW = "/tums/open/passengerFlow/v1/queryDeviceSingleFlow"
     FLOW_SYNC = "/tums/open/passengerFlow/v1/getFlowSyncStatus"
     MANUAL_ALARM = "/tums/open/alarm/v1/triggerManualAlarm"
+    SET_DETECTION = "/tums/open/alarm/v1/setEnableByAlarmType"
+    SET_ALARM_INPUT = "/tums/open/alarm/v1/setAlarmInputEnable"
+    SET_ALARM_OUTPUT = "/tums/open/alarm/v1/setAlarmOutputEnable"
+    SOLAR_EXTEND_INFO = "/tums/open/deviceManager/v1/getSolarPowerDeviceExtendInfo"
+    SOLAR_POWER = "/evcs/open/chargingDeviceManager/v1/querySolarPower"
+    GET_SOLAR_SCHEDULE = "/evcs/open/chargingDeviceManager/v1/querySolarSupplyTime"
+    SET_SOLAR_SCHEDULE = "/evcs/open/chargingDeviceManager/v1/setSolarSupplyTime"
+    SOLAR_LOAD_RESET = "/evcs/open/chargingDeviceManager/v1/solarLoadReset"
+    SEARCH_YEAR = "/vms/open/webServer/v1/searchYear"
+    SEARCH_VIDEO = "/vms/open/webServer/v2/searchVideo"
+    SEARCH_HUMAN_VIDEO = "/vms/open/webServer/v2/searchHumanDetectionVideo"
 
 
 class AppType(StrEnum):
@@ -237,8 +263,13 @@ class TumsClient:
         *,
         device_id: str | None = None,
         credentials: Credentials | None = None,
+        partial_ok: bool = False,
     ) -> Envelope:
-        """POST ``body`` (``{}`` if None) to ``path``: the successful envelope or a typed error."""
+        """POST ``body`` (``{}`` if None) to ``path``: the successful envelope or a typed error.
+
+        ``partial_ok``: a failed overall code that comes with a ``failList`` returns the
+        envelope (``error_code`` set) so the caller can type each item's own code.
+        """
         data = json.dumps(dict(body or {}), ensure_ascii=False, separators=(",", ":")).encode()
         attempt = 0
         renewed = False
@@ -247,7 +278,7 @@ class TumsClient:
             self._check_blocked(path)
             creds = credentials or await self._credentials()
             try:
-                return await self._post(path, data, creds, device_id)
+                return await self._post(path, data, creds, device_id, partial_ok)
             except RateLimitedError as err:
                 if attempt >= self._max_retries:
                     self._blocked_until = time.monotonic() + err.retry_after
@@ -280,7 +311,12 @@ class TumsClient:
             )
 
     async def _post(
-        self, path: str, data: bytes, creds: Credentials, device_id: str | None
+        self,
+        path: str,
+        data: bytes,
+        creds: Credentials,
+        device_id: str | None,
+        partial_ok: bool = False,
     ) -> Envelope:
         header = authorization_header(
             access_key=creds.access_key,
@@ -333,7 +369,13 @@ class TumsClient:
             raise ProtocolError(f"{path}: HTTP {status}, answer is not JSON") from None
         code, _msg, envelope = parse_envelope(payload, path)
         if code != codes.SUCCESS:
-            raise codes.error_for(code, path, device_id=device_id, skew=skew)
+            error = codes.error_for(code, path, device_id=device_id, skew=skew)
+            # 1.4.8.4 answers -80414 overall and the real cause (-80391) per item. Errors about
+            # the whole request (credentials, rate limits, app type) are never per item.
+            whole = isinstance(error, _REQUEST_ERRORS) or code == codes.BAD_AUTH_HEADER
+            if whole or not partial_ok or not envelope.fail_list:
+                raise error
+            envelope = replace(envelope, error_code=code)
         if status != 200:
             raise ProtocolError(f"{path}: HTTP {status}")
         return envelope
@@ -368,6 +410,26 @@ class TumsClient:
             envelopes.append(envelope)
             fails += envelope.fail_list
         return envelopes, fails
+
+    async def _channel_batch(
+        self, path: str, key: str, refs: Sequence[DeviceRef], extra: Mapping[str, Any]
+    ) -> tuple[list[Envelope], list[BatchFailure]]:
+        """Batches of <= 100 channels under ``key`` (``channelId`` required: 1 for a direct IPC).
+
+        ``failList`` is read at either level and typed; when exactly one device was asked
+        for, its failure is raised as the typed error instead.
+        """
+        envelopes: list[Envelope] = []
+        failures: list[BatchFailure] = []
+        for chunk in _chunks(refs, MAX_BATCH):
+            body = {key: [_with_default_channel(ref).locator() for ref in chunk]} | dict(extra)
+            device_id = chunk[0].device_id if len(chunk) == 1 else None
+            envelope = await self.call(path, body, device_id=device_id, partial_ok=True)
+            envelopes.append(envelope)
+            failures += parse_failures(envelope.fail_list, envelope.error_code)
+        if len(refs) == 1 and failures:
+            raise failures[0].error(path, refs[0].device_id)
+        return envelopes, failures
 
     # --- credentials and application ----------------------------------------------------
 
@@ -670,6 +732,120 @@ class TumsClient:
             Path.MANUAL_ALARM, ref, {"action": "1" if on else "0"}, channel_required=True
         )
 
+    async def set_detection_enabled(
+        self, refs: Sequence[DeviceRef], alarm_types: Iterable[int], enabled: bool
+    ) -> list[BatchFailure]:
+        """1.4.8.3: switch event detections (``AlarmType``, 1..10 of them) on or off.
+
+        Write-only: the cloud has no read-back. Returns the failed (channel, alarm type)
+        items; a single requested device's failure is raised (-80391: DeviceUnsupportedError).
+        """
+        body = {"alarmTypeList": alarm_type_list(alarm_types), "enable": 1 if enabled else 0}
+        _, failures = await self._channel_batch(Path.SET_DETECTION, "devInfoList", refs, body)
+        return failures
+
+    async def set_alarm_input_enabled(
+        self, refs: Sequence[DeviceRef], enabled: bool
+    ) -> list[BatchFailure]:
+        """1.4.8.4: enable or disable the alarm input (write-only); failures as above."""
+        body = {"enable": "on" if enabled else "off"}
+        _, failures = await self._channel_batch(Path.SET_ALARM_INPUT, "devInfoList", refs, body)
+        return failures
+
+    async def set_alarm_output_enabled(
+        self, refs: Sequence[DeviceRef], enabled: bool
+    ) -> list[BatchFailure]:
+        """1.4.8.5: enable or disable the alarm output (write-only); failures as above."""
+        body = {"enable": "on" if enabled else "off"}
+        _, failures = await self._channel_batch(Path.SET_ALARM_OUTPUT, "devInfoList", refs, body)
+        return failures
+
+    # --- solar power supplies (1.4.3.15, 1.4.4.19 to 1.4.4.22) ---------------------------
+
+    async def get_solar_extend_info(self, ref: DeviceRef) -> SolarStatus:
+        """1.4.3.15: state and battery only (temperature and power stay ``None``)."""
+        envelope = await self._device_call(Path.SOLAR_EXTEND_INFO, ref.with_channel(None))
+        return parse_solar_status(result_dict(envelope, Path.SOLAR_EXTEND_INFO))
+
+    async def get_solar_power(self, ref: DeviceRef) -> SolarStatus:
+        """1.4.4.19: state, battery %, ambient temperature, input and output power."""
+        envelope = await self._device_call(Path.SOLAR_POWER, ref.with_channel(None))
+        return parse_solar_status(result_dict(envelope, Path.SOLAR_POWER))
+
+    async def get_solar_schedule(self, ref: DeviceRef) -> list[SolarSupplySlot]:
+        """1.4.4.20: the load power-supply schedule, one entry per load."""
+        envelope = await self._device_call(Path.GET_SOLAR_SCHEDULE, ref.with_channel(None))
+        return parse_solar_schedule(result_dict(envelope, Path.GET_SOLAR_SCHEDULE))
+
+    async def set_solar_schedule(self, ref: DeviceRef, slot: SolarSupplySlot) -> None:
+        """1.4.4.21: set one load's schedule (``slot.load`` is ignored on single-load devices)."""
+        await self._device_call(Path.SET_SOLAR_SCHEDULE, ref.with_channel(None), slot.request())
+
+    async def reset_solar_load(self, ref: DeviceRef, load_num: int) -> None:
+        """1.4.4.22: restart one load (multi-load devices only).
+
+        Raises ``SolarLoadResetError`` when the cloud reports result ``"1"`` (failed).
+        """
+        if isinstance(load_num, bool) or load_num < 1:
+            raise ValueError("load numbers start at 1")
+        envelope = await self._device_call(
+            Path.SOLAR_LOAD_RESET, ref.with_channel(None), {"loadNum": load_num}
+        )
+        check_load_reset(envelope.result, Path.SOLAR_LOAD_RESET)
+
+    # --- recordings (1.4.5.6 to 1.4.5.8) ------------------------------------------------
+
+    async def search_year(
+        self, refs: Sequence[DeviceRef], year: int
+    ) -> tuple[list[RecordingDays], list[BatchFailure]]:
+        """1.4.5.6: the days of ``year`` with recordings, per channel, and the failed channels.
+
+        A single requested device's failure is raised as its typed error.
+        """
+        if not 1970 <= year <= 9999:
+            raise ValueError("year must be 1970..9999")
+        envelopes, failures = await self._channel_batch(
+            Path.SEARCH_YEAR, "devList", refs, {"year": str(year)}
+        )
+        found: list[RecordingDays] = []
+        for envelope in envelopes:
+            found += parse_year(result_dict(envelope, Path.SEARCH_YEAR), year)
+        return found, failures
+
+    async def search_videos(self, ref: DeviceRef, day: dt.date) -> list[Recording]:
+        """1.4.5.7: every recording segment of ``day``, read in windows of 100.
+
+        Whether ``endIdx`` is inclusive is not stated (the example asks 0..99), so the next
+        window starts after the segments actually received, and only a window shorter than
+        99 segments ends the search: neither reading loses or repeats a segment.
+        """
+        recordings: list[Recording] = []
+        seen: set[Recording] = set()
+        start = 0
+        for _page in range(MAX_PAGES):
+            window = {"startIdx": start, "endIdx": start + VIDEO_WINDOW - 1}
+            envelope = await self._device_call(
+                Path.SEARCH_VIDEO, ref, _search_day(day) | window, channel_required=True
+            )
+            result = result_dict(envelope, Path.SEARCH_VIDEO)
+            videos = result.get("videos")
+            count = len(videos) if isinstance(videos, list) else 0
+            fresh = [r for r in parse_recordings(result) if r not in seen]
+            seen.update(fresh)
+            recordings += fresh
+            # A full window of nothing new: the cloud ignores the indices; stop, not loop.
+            if count < VIDEO_WINDOW - 1 or not fresh:
+                break
+            start += count
+        return recordings
+
+    async def search_human_videos(self, ref: DeviceRef, day: dt.date) -> list[Recording]:
+        """1.4.5.8: all person recordings of ``day`` (no paging); each has kind ``person``."""
+        envelope = await self._device_call(
+            Path.SEARCH_HUMAN_VIDEO, ref, _search_day(day), channel_required=True
+        )
+        return parse_recordings(result_dict(envelope, Path.SEARCH_HUMAN_VIDEO), human=True)
+
     # --- push subscription (1.4.6) ------------------------------------------------------
 
     async def get_push_config(self) -> PushConfig | None:
@@ -760,6 +936,14 @@ class TumsClient:
         """1.4.7.6: ``True`` while the cloud is still syncing flow data."""
         result = result_dict(await self.call(Path.FLOW_SYNC), Path.FLOW_SYNC)
         return to_int(result.get("status")) == 1
+
+
+_REQUEST_ERRORS: Final = (AuthError, RateLimitedError, WrongAppTypeError)
+
+
+def _search_day(day: dt.date) -> dict[str, str]:
+    """``searchDay`` is ``yyyyMMdd``."""
+    return {"searchDay": day.strftime("%Y%m%d")}
 
 
 def _with_default_channel(ref: DeviceRef) -> DeviceRef:

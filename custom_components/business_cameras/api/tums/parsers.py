@@ -12,12 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from ..errors import ProtocolError
+from ..errors import ApiError, ProtocolError
 from ..model import Disk, StreamSettings
+from . import codes
 from .auth import Credentials
 
 NVR_TYPES: Final = frozenset({"NETWORKVIDEORECORDER"})
 IPC_TYPES: Final = frozenset({"SURVEILLANCECAMERA"})
+SOLAR_TYPES: Final = frozenset({"VIDEO.SOLARPOWER"})  # table 1.4.3.1-1
 STATUS_ONLINE: Final = 1
 # deviceStatus 2..6 (rebooting, upgrading, configuring, syncing, waiting to upgrade) are
 # states of a reachable device.
@@ -154,10 +156,15 @@ def api_mac(value: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Envelope:
-    """A successful answer: ``result`` (any JSON) and the merged ``failList`` items."""
+    """A successful answer: ``result`` (any JSON) and the merged ``failList`` items.
+
+    ``error_code`` is non-zero only for a batch answer whose overall code failed while its
+    ``failList`` names the failed items (1.4.8.4 example: -80414 overall, -80391 per item).
+    """
 
     result: Any
     fail_list: list[dict[str, Any]] = field(default_factory=list)
+    error_code: int = 0
 
 
 def _fail_items(value: object) -> list[dict[str, Any]]:
@@ -194,6 +201,57 @@ def result_dict(envelope: Envelope, endpoint: str) -> dict[str, Any]:
 
 def _list(value: object) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+GENERIC_ERROR: Final = -10000  # §1.5 "generic error": a failList item that names no code
+
+
+@dataclass(frozen=True, slots=True)
+class BatchFailure:
+    """One ``failList`` item, typed: the device (channel, alarm type) and the vendor code."""
+
+    qr_code: str | None
+    mac: str | None
+    channel_id: int | None
+    code: int
+    message: str
+    alarm_type: int | None = None
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def device_id(self) -> str | None:
+        """The ``DeviceRef.device_id`` spelling of the failed item (``None`` without a locator)."""
+        base = self.qr_code or normalise_mac(self.mac) or self.mac
+        if base is None:
+            return None
+        return base if self.channel_id is None else f"{base}:ch{self.channel_id}"
+
+    def error(self, endpoint: str = "", device_id: str | None = None) -> ApiError:
+        """The typed error for this item (e.g. -80391 gives ``DeviceUnsupportedError``)."""
+        return codes.error_for(self.code, endpoint, device_id=device_id or self.device_id)
+
+
+def parse_failures(items: list[dict[str, Any]], overall_code: int = 0) -> list[BatchFailure]:
+    """``failList`` items as BatchFailure (``error_code`` or ``errorCode``, number or string).
+
+    An item without a usable code failed anyway: it gets the answer's overall code, else
+    the generic -10000.
+    """
+    out = []
+    for item in items:
+        code = to_int(first(item, "error_code", "errorCode")) or overall_code or GENERIC_ERROR
+        out.append(
+            BatchFailure(
+                qr_code=to_str(first(item, "qrCode", "qrcode")),
+                mac=to_str(item.get("mac")),
+                channel_id=to_int(first(item, "channelId", "channel")),
+                code=code,
+                message=codes.message_for(code),
+                alarm_type=to_int(item.get("alarmType")),
+                raw=dict(item),
+            )
+        )
+    return out
 
 
 # --- devices -------------------------------------------------------------------------------
@@ -273,6 +331,11 @@ class DeviceInfo:
     def is_camera(self) -> bool:
         """An IPC."""
         return self.device_type.upper() in IPC_TYPES
+
+    @property
+    def is_solar(self) -> bool:
+        """A solar power supply (``VIDEO.SOLARPOWER``)."""
+        return self.device_type.upper() in SOLAR_TYPES
 
     @property
     def is_child(self) -> bool:
