@@ -27,10 +27,12 @@ from .const import (
     CONF_CERTIFICATE_PASSWORD,
     CONF_FINGERPRINT,
     CONF_HUB_ID,
+    CONF_LOCAL_STREAMS,
     CONF_MODEL,
     CONF_PLATFORM,
     CONF_SECRET_KEY,
     CONF_SN,
+    CONF_TEMPORARY_CREDENTIALS,
     CONF_TERMINAL_ID,
     PLATFORM_SUNMI,
     PLATFORM_TUMS,
@@ -75,14 +77,21 @@ async def async_create_backend(hass: HomeAssistant, entry: CamerasConfigEntry) -
         )
         return SunmiBackend(sunmi, sn=data[CONF_SN], model=data[CONF_MODEL], name=entry.title)
     if platform == PLATFORM_TUMS:
-        return await async_create_tums_backend(hass, data, account_id=entry.unique_id or "")
+        return await async_create_tums_backend(
+            hass, data, account_id=entry.unique_id or "", options=entry.options
+        )
     raise ValueError(f"unknown platform {platform}")
 
 
 async def async_create_tums_backend(
-    hass: HomeAssistant, data: Mapping[str, Any], *, account_id: str
+    hass: HomeAssistant,
+    data: Mapping[str, Any],
+    *,
+    account_id: str,
+    options: Mapping[str, Any] | None = None,
 ) -> TumsBackend:
     """A TUMS application: the public cloud unless an on-premise base URL was given."""
+    options = options or {}
     context = await hass.async_add_executor_job(build_context, data.get(CONF_CA_PEM))
     client = TumsClient(
         async_get_clientsession(hass),
@@ -91,5 +100,10 @@ async def async_create_tums_backend(
         secret_key=data[CONF_SECRET_KEY],
         terminal_id=data.get(CONF_TERMINAL_ID),
         ssl_context=context,
+        use_temporary_credentials=bool(options.get(CONF_TEMPORARY_CREDENTIALS, False)),
     )
-    return TumsBackend(client, account_id=account_id or data[CONF_ACCESS_KEY])
+    return TumsBackend(
+        client,
+        account_id=account_id or data[CONF_ACCESS_KEY],
+        local_streams=options.get(CONF_LOCAL_STREAMS) or {},
+    )

@@ -56,6 +56,8 @@ def _channel_event(
         translation_key=key,
         event_types=frozenset({event}),
         supported_fn=has(*caps),
+        # Where nothing pushes, the backend reads events back while such an entity is on.
+        needs=frozenset({StateGroup.EVENTS}),
         **kw,  # type: ignore[arg-type]
     )
 

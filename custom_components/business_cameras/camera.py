@@ -66,6 +66,12 @@ class CamerasCamera(CamerasEntity, Camera):
         if Capability.LIVE_STREAM in device.capabilities:
             self._attr_supported_features = CameraEntityFeature.STREAM
 
+    @property
+    def use_stream_for_stills(self) -> bool:
+        """Stills come from the stream where the device has no snapshot of its own."""
+        caps = self.device.capabilities
+        return Capability.LIVE_STREAM in caps and Capability.SNAPSHOT not in caps
+
     async def stream_source(self) -> str | None:
         """The RTSP URL (credentials inside it; Home Assistant never shows it)."""
         return await self.coordinator.backend.async_stream_source(self.device, self._stream)

@@ -57,6 +57,13 @@ CONF_TERMINAL_ID: Final = "terminal_id"
 CONF_CA_FILE: Final = "ca_file"  # a PEM file on the Home Assistant host (form field only)
 CONF_CA_PEM: Final = "ca_pem"  # that file's certificates, kept in the entry
 APP_TYPE_AUTO: Final = "auto"
+# Options of a TUMS entry: sign with short-lived keys minted from the stored pair (1.4.1.1);
+# device key -> an RTSP URL of the camera on the local network (the cloud has no stream).
+CONF_TEMPORARY_CREDENTIALS: Final = "temporary_credentials"
+CONF_LOCAL_STREAMS: Final = "local_streams"
+CONF_DEVICE: Final = "device"
+CONF_STREAM_URL: Final = "stream_url"
+LOCAL_STREAM_SCHEMES: Final = ("rtsp", "rtsps")
 # Platforms whose events come from a cloud: push needs an external URL and is opt-in.
 CLOUD_PUSH_PLATFORMS: Final = frozenset({PLATFORM_TUMS})
 # After a rate limit the next poll waits at least this long (the cloud names no number).

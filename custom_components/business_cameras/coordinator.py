@@ -143,12 +143,13 @@ class CamerasCoordinator(DataUpdateCoordinator[CamerasData]):
         previous = self.data
         if previous is not None:
             states = _merge_states(previous.states, states, groups)
-        return CamerasData(
-            devices=self.devices,
-            states=states,
-            events=previous.events if previous is not None else {},
-            changed=None,
-        )
+        polled = [event for state in states.values() for event in state.polled_events]
+        for state in states.values():
+            state.polled_events = []
+        events = previous.events if previous is not None else {}
+        if polled:
+            events = self._record_events(events, polled)
+        return CamerasData(devices=self.devices, states=states, events=events, changed=None)
 
     async def _async_check_device_list(self) -> None:
         """Reload the entry when channels were added to or removed from the hub."""
@@ -342,19 +343,30 @@ class CamerasCoordinator(DataUpdateCoordinator[CamerasData]):
     def async_handle_events(self, events: Iterable[CameraEvent]) -> None:
         """Merge pushed events into the data and notify only the devices they touch."""
         touched: set[str] = set()
-        latest = {key: dict(by_type) for key, by_type in self.data.events.items()}
+        latest = self._record_events(self.data.events, events, touched)
+        if touched:
+            self.async_set_updated_data(
+                replace(self.data, events=latest, changed=frozenset(touched))
+            )
+
+    def _record_events(
+        self,
+        current: dict[str, dict[EventType, CameraEvent]],
+        events: Iterable[CameraEvent],
+        touched: set[str] | None = None,
+    ) -> dict[str, dict[EventType, CameraEvent]]:
+        """The latest event per device and type with ``events`` added; listeners called."""
+        latest = {key: dict(by_type) for key, by_type in current.items()}
         for event in events:
             if event.device_key not in self.devices:
                 _LOGGER.debug("Event for unknown device %s ignored", event.device_key)
                 continue
             latest.setdefault(event.device_key, {})[event.type] = event
-            touched.add(event.device_key)
+            if touched is not None:
+                touched.add(event.device_key)
             for listener in list(self._event_listeners.get(event.device_key, ())):
                 listener(event)
-        if touched:
-            self.async_set_updated_data(
-                replace(self.data, events=latest, changed=frozenset(touched))
-            )
+        return latest
 
 
 def _merge_states(
@@ -384,7 +396,8 @@ def _merge_states(
         StateGroup.LED: ("status_led",),
         StateGroup.DETECTION: ("motion_detection",),
         StateGroup.FACE_SETTINGS: ("face_optimize_seconds",),
-        StateGroup.IMAGE: ("ir_mode", "rotation"),
+        StateGroup.IMAGE: ("ir_mode", "rotation", "image"),
+        StateGroup.SOLAR: ("solar",),
         StateGroup.ZOOM_FOCUS: ("zoom", "focus"),
         StateGroup.MEMORY_CARD: ("memory_card",),
         StateGroup.PEOPLE_FLOW: ("people_flow",),

@@ -10,7 +10,14 @@ from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
 from . import CamerasConfigEntry
-from .const import CONF_FINGERPRINT, CONF_HUB_ID, CONF_WEBHOOK_ID
+from .const import (
+    CONF_ACCESS_KEY,
+    CONF_FINGERPRINT,
+    CONF_HUB_ID,
+    CONF_LOCAL_STREAMS,
+    CONF_TERMINAL_ID,
+    CONF_WEBHOOK_ID,
+)
 
 TO_REDACT = {
     CONF_PASSWORD,
@@ -19,6 +26,11 @@ TO_REDACT = {
     CONF_FINGERPRINT,
     CONF_HUB_ID,
     CONF_WEBHOOK_ID,
+    CONF_ACCESS_KEY,
+    CONF_TERMINAL_ID,
+    CONF_LOCAL_STREAMS,  # RTSP URLs carry the cameras' passwords
+    "ca_pem",
+    "qr_code",
     "serial",
     "mac",
     "ip",

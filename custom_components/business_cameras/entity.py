@@ -177,9 +177,9 @@ def build_entities[E: CamerasEntity, D: CamerasEntityDescription](
 
 
 async def async_write_setting(
-    entity: CamerasEntity, setting: Setting, value: Any, group: StateGroup
+    entity: CamerasEntity, setting: Setting, value: Any, group: StateGroup | None
 ) -> None:
-    """Write one setting through the backend, then re-read its group at once."""
+    """Write one setting through the backend, then re-read its group (if any) at once."""
     coordinator = entity.coordinator
     try:
         await coordinator.backend.async_set(entity.device, setting, value)
@@ -189,4 +189,5 @@ async def async_write_setting(
             translation_key="write_failed",
             translation_placeholders={"setting": setting.value, "error": str(err)},
         ) from err
-    await coordinator.async_refresh_after_write(group)
+    if group is not None:
+        await coordinator.async_refresh_after_write(group)

@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import CamerasConfigEntry
-from .api.model import CameraEvent, Capability, EventType
+from .api.model import CameraEvent, Capability, EventType, StateGroup
 from .coordinator import CamerasCoordinator
 from .entity import CamerasEntity, CamerasEntityDescription, build_entities, has
 
@@ -42,12 +42,14 @@ EVENTS: tuple[CamerasEventDescription, ...] = (
         device_class=EventDeviceClass.MOTION,
         event_types=[kind.value for kind in CHANNEL_EVENT_TYPES],
         supported_fn=has(Capability.MOTION_EVENTS),
+        needs=frozenset({StateGroup.EVENTS}),
     ),
     CamerasEventDescription(
         key="device_event",
         translation_key="device_event",
         event_types=[kind.value for kind in HUB_EVENT_TYPES],
         supported_fn=has(Capability.DEVICE_EVENTS),
+        needs=frozenset({StateGroup.EVENTS}),
     ),
 )
 

@@ -1,4 +1,4 @@
-"""Numbers: speaker and microphone volume per channel."""
+"""Numbers: volumes, face analysis time, lens position and picture adjustments."""
 
 from __future__ import annotations
 
@@ -34,6 +34,25 @@ class CamerasNumberDescription(CamerasEntityDescription, NumberEntityDescription
     group: StateGroup
     # The model's own upper bound (lens ranges); None keeps native_max_value.
     max_fn: Callable[[Device], float | None] | None = None
+
+
+def _picture(key: str, setting: Setting) -> CamerasNumberDescription:
+    """A 0..100 picture adjustment; disabled by default (set once, rarely changed)."""
+    return CamerasNumberDescription(
+        key=key,
+        translation_key=key,
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        native_min_value=0,
+        native_max_value=100,
+        native_step=1,
+        mode=NumberMode.SLIDER,
+        supported_fn=has(Capability.IMAGE_ADJUST),
+        needs=frozenset({StateGroup.IMAGE}),
+        value_fn=lambda s: None if s.image is None else getattr(s.image, key),
+        setting=setting,
+        group=StateGroup.IMAGE,
+    )
 
 
 NUMBERS: tuple[CamerasNumberDescription, ...] = (
@@ -111,6 +130,10 @@ NUMBERS: tuple[CamerasNumberDescription, ...] = (
         setting=Setting.FOCUS,
         group=StateGroup.ZOOM_FOCUS,
     ),
+    _picture("brightness", Setting.BRIGHTNESS),
+    _picture("contrast", Setting.CONTRAST),
+    _picture("saturation", Setting.SATURATION),
+    _picture("sharpness", Setting.SHARPNESS),
 )
 
 

@@ -1,4 +1,4 @@
-"""Selects: the hub's time source."""
+"""Selects: time source, night vision, resolution, rotation and picture flip."""
 
 from __future__ import annotations
 
@@ -86,6 +86,18 @@ SELECTS: tuple[CamerasSelectDescription, ...] = (
         setting=Setting.ROTATION,
         group=StateGroup.IMAGE,
         to_value=int,
+    ),
+    CamerasSelectDescription(
+        key="image_flip",
+        translation_key="image_flip",
+        entity_category=EntityCategory.CONFIG,
+        supported_fn=lambda device: Capability.IMAGE_ADJUST in device.capabilities
+        and bool(device.flip_modes),
+        needs=frozenset({StateGroup.IMAGE}),
+        options_fn=lambda device: list(device.flip_modes),
+        value_fn=lambda s: None if s.image is None else s.image.flip,
+        setting=Setting.IMAGE_FLIP,
+        group=StateGroup.IMAGE,
     ),
 )
 

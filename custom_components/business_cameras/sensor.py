@@ -1,4 +1,4 @@
-"""Sensors: storage, PoE budget, time source and stream settings."""
+"""Sensors: storage, PoE budget, time source, stream settings, people and solar power."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import EntityCategory, UnitOfDataRate, UnitOfInformation, UnitOfPower
+from homeassistant.const import (
+    PERCENTAGE,
+    EntityCategory,
+    UnitOfDataRate,
+    UnitOfInformation,
+    UnitOfPower,
+    UnitOfTemperature,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
@@ -96,6 +103,44 @@ def _card_status(state: DeviceState, _index: int | None) -> StateType:
 
 _CARD = frozenset({StateGroup.MEMORY_CARD})
 _FLOW = frozenset({StateGroup.PEOPLE_FLOW})
+_SOLAR = frozenset({StateGroup.SOLAR})
+SOLAR_STATUSES = [
+    "not_charging",
+    "charging",
+    "charge_complete",
+    "auxiliary_heating",
+    "low_temperature_no_charge",
+    "low_temperature_no_charge_discharge",
+    "high_temperature_no_charge",
+    "high_temperature_no_charge_discharge",
+]
+
+
+def _solar(attr: str) -> Callable[[DeviceState, int | None], StateType]:
+    def _fn(state: DeviceState, _index: int | None) -> StateType:
+        solar = state.solar
+        return None if solar is None else getattr(solar, attr)
+
+    return _fn
+
+
+def _solar_status(state: DeviceState, _index: int | None) -> StateType:
+    status = None if state.solar is None else state.solar.status
+    return status if status in SOLAR_STATUSES else None
+
+
+def _solar_power(key: str, attr: str) -> CamerasSensorDescription:
+    return CamerasSensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.POWER,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        suggested_display_precision=1,
+        supported_fn=has(Capability.SOLAR),
+        needs=_SOLAR,
+        value_fn=_solar(attr),
+    )
 
 
 def _people(key: str, attr: str) -> CamerasSensorDescription:
@@ -111,6 +156,39 @@ def _people(key: str, attr: str) -> CamerasSensorDescription:
 
 
 SENSORS: tuple[CamerasSensorDescription, ...] = (
+    CamerasSensorDescription(
+        key="solar_status",
+        translation_key="solar_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=SOLAR_STATUSES,
+        supported_fn=has(Capability.SOLAR),
+        needs=_SOLAR,
+        value_fn=_solar_status,
+    ),
+    CamerasSensorDescription(
+        key="solar_battery",
+        translation_key="solar_battery",
+        device_class=SensorDeviceClass.BATTERY,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=PERCENTAGE,
+        suggested_display_precision=0,
+        supported_fn=has(Capability.SOLAR),
+        needs=_SOLAR,
+        value_fn=_solar("battery"),
+    ),
+    CamerasSensorDescription(
+        # The document gives no unit ("23" in its example): Celsius, as the cloud is Chinese.
+        key="solar_temperature",
+        translation_key="solar_temperature",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        supported_fn=has(Capability.SOLAR),
+        needs=_SOLAR,
+        value_fn=_solar("temperature"),
+    ),
+    _solar_power("solar_input_power", "input_power"),
+    _solar_power("solar_output_power", "output_power"),
     CamerasSensorDescription(
         key="event_path",
         translation_key="event_path",

@@ -1,4 +1,8 @@
-"""Switches: audio mutes and noise cancelling per channel, PoE port power on the hub."""
+"""Switches: audio, detection, alarm input/output, recording, OSD and PoE port power.
+
+Settings a platform can write but never read back are optimistic: the switch shows the
+last value written (restored across restarts) and says so with ``assumed_state``.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
-from homeassistant.const import EntityCategory
+from homeassistant.const import STATE_OFF, STATE_ON, EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
 
 from . import CamerasConfigEntry
 from .api.backend import Setting
-from .api.model import Capability, DeviceState, StateGroup
+from .api.model import Capability, Device, DeviceState, StateGroup
+from .coordinator import CamerasCoordinator
 from .entity import (
     CamerasEntity,
     CamerasEntityDescription,
@@ -146,6 +152,36 @@ SWITCHES: tuple[CamerasSwitchDescription, ...] = (
         group=StateGroup.OSD,
     ),
     CamerasSwitchDescription(
+        key="tamper_detection",
+        translation_key="tamper_detection",
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        supported_fn=has(Capability.TAMPER_DETECTION),
+        value_fn=lambda _s, _i: None,  # write-only on every platform that has it
+        setting=Setting.TAMPER_DETECTION,
+        group=StateGroup.DETECTION,
+    ),
+    CamerasSwitchDescription(
+        key="alarm_input",
+        translation_key="alarm_input",
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        supported_fn=has(Capability.ALARM_INPUT),
+        value_fn=lambda _s, _i: None,
+        setting=Setting.ALARM_INPUT,
+        group=StateGroup.DETECTION,
+    ),
+    CamerasSwitchDescription(
+        key="alarm_output",
+        translation_key="alarm_output",
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        supported_fn=has(Capability.ALARM_OUTPUT),
+        value_fn=lambda _s, _i: None,
+        setting=Setting.ALARM_OUTPUT,
+        group=StateGroup.DETECTION,
+    ),
+    CamerasSwitchDescription(
         key="poe_port",
         translation_key="poe_port",
         entity_category=EntityCategory.CONFIG,
@@ -170,14 +206,37 @@ async def async_setup_entry(
     async_add_entities(build_entities(coordinator, SWITCHES, CamerasSwitch))
 
 
-class CamerasSwitch(CamerasEntity, SwitchEntity):
-    """A switch backed by one writable setting."""
+class CamerasSwitch(CamerasEntity, SwitchEntity, RestoreEntity):
+    """A switch backed by one writable setting, optimistic where it cannot be read."""
 
     entity_description: CamerasSwitchDescription
 
+    def __init__(
+        self,
+        coordinator: CamerasCoordinator,
+        device: Device,
+        description: CamerasSwitchDescription,
+        index: int | None,
+    ) -> None:
+        """Note whether the device can report this setting at all."""
+        super().__init__(coordinator, device, description, index)
+        self._write_only = description.setting in device.write_only
+        self._assumed: bool | None = None
+        if self._write_only:
+            self._attr_assumed_state = True
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the last value written to a write-only setting."""
+        await super().async_added_to_hass()
+        last = await self.async_get_last_state() if self._write_only else None
+        if last is not None and last.state in (STATE_ON, STATE_OFF):
+            self._assumed = last.state == STATE_ON
+
     @property
     def is_on(self) -> bool | None:
-        """The setting as last read."""
+        """The setting as last read, or as last written where it cannot be read."""
+        if self._write_only:
+            return self._assumed
         state = self.device_state
         return None if state is None else self.entity_description.value_fn(state, self._index)
 
@@ -192,4 +251,9 @@ class CamerasSwitch(CamerasEntity, SwitchEntity):
     async def _async_write(self, on: bool) -> None:
         description = self.entity_description
         value = description.value_to_write(on, self._index)
-        await async_write_setting(self, description.setting, value, description.group)
+        if not self._write_only:
+            await async_write_setting(self, description.setting, value, description.group)
+            return
+        await async_write_setting(self, description.setting, value, None)
+        self._assumed = on
+        self.async_write_ha_state()

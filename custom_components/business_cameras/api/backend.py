@@ -49,6 +49,14 @@ class Setting(StrEnum):
     CHANNEL_PUSH = "channel_push"  # bool, an NVR channel's message push
     OSD_DATE = "osd_date"  # bool, date shown in the picture
     OSD_WEEK = "osd_week"  # bool, weekday shown in the picture
+    BRIGHTNESS = "brightness"  # int 0..100
+    CONTRAST = "contrast"  # int 0..100
+    SATURATION = "saturation"  # int 0..100
+    SHARPNESS = "sharpness"  # int 0..100
+    IMAGE_FLIP = "image_flip"  # str, one of Device.flip_modes
+    TAMPER_DETECTION = "tamper_detection"  # bool
+    ALARM_INPUT = "alarm_input"  # bool, react to the alarm input
+    ALARM_OUTPUT = "alarm_output"  # bool, let alarms drive the alarm output
 
 
 class PushMethod(StrEnum):

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .backend import Setting
 
 
 class Capability(StrEnum):
@@ -46,6 +49,12 @@ class Capability(StrEnum):
     SCHEDULED_REBOOT = "scheduled_reboot"
     CHANNEL_PUSH = "channel_push"
     OSD = "osd"
+    IMAGE_ADJUST = "image_adjust"  # brightness, contrast, saturation, sharpness, flip
+    SOLAR = "solar"  # a solar power system: battery, power in and out
+    TAMPER_DETECTION = "tamper_detection"
+    ALARM_INPUT = "alarm_input"  # the alarm input can be switched on and off
+    ALARM_OUTPUT = "alarm_output"  # the alarm output can be switched on and off
+    EVENT_POLLING = "event_polling"  # events can be read back when nothing pushes them
 
 
 class StateGroup(StrEnum):
@@ -70,6 +79,8 @@ class StateGroup(StrEnum):
     SCHEDULE = "schedule"
     CHANNEL_PUSH = "channel_push"
     OSD = "osd"
+    SOLAR = "solar"
+    EVENTS = "events"  # events read by polling, where nothing pushes them
 
 
 class EventType(StrEnum):
@@ -123,12 +134,15 @@ class Device:
     # Allowed values where the model restricts them (rotation angles, IR modes, lens ranges).
     rotation_options: tuple[int, ...] = ()
     ir_modes: tuple[str, ...] = ()
+    flip_modes: tuple[str, ...] = ()
     zoom_max: int | None = None
     focus_max: int | None = None
     # Where the device is (a cloud group or region name): the suggested area.
     area: str | None = None
     # Main-stream resolutions the model offers ("1920*1080"), where the platform lists them.
     resolutions: tuple[str, ...] = ()
+    # Settings the platform can write but never read back: their entities are optimistic.
+    write_only: frozenset[Setting] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +192,34 @@ class StreamSettings:
     bitrate_kbps: int | None = None
     bitrate_type: str | None = None
     quality: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSettings:
+    """Picture adjustments (0..100) and the mirror/flip mode."""
+
+    brightness: int | None = None
+    contrast: int | None = None
+    saturation: int | None = None
+    sharpness: int | None = None
+    flip: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SolarState:
+    """A solar power system: state code and name, battery charge, temperature, power."""
+
+    status: str | None  # normalised name, e.g. "charging", "low_temperature_protection"
+    status_code: int | None
+    battery: float | None  # %
+    temperature: float | None  # degrees Celsius
+    input_power: float | None  # W
+    output_power: float | None  # W
+
+    @property
+    def abnormal(self) -> bool:
+        """A protection state that stops charging or discharging."""
+        return self.status_code is not None and self.status_code >= 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +277,11 @@ class DeviceState:
     channel_push: bool | None = None
     osd_date: bool | None = None
     osd_week: bool | None = None
+    image: ImageSettings | None = None
+    solar: SolarState | None = None
+    # Events found by polling in this read (where nothing pushes them); the coordinator
+    # hands them to the entities as if pushed and does not keep them in the state.
+    polled_events: list[CameraEvent] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 

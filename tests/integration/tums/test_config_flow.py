@@ -187,6 +187,11 @@ async def test_options_offer_cloud_push(
 ) -> None:
     await setup_entry(hass, tums_entry)
     result = await hass.config_entries.options.async_init(tums_entry.entry_id)
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["settings", "local_stream"]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
     assert result["type"] is FlowResultType.FORM
     schema = result["data_schema"]
     assert schema is not None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
+import time
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,8 +14,18 @@ from typing import Any, Final
 from ..backend import Action, Setting
 from ..concurrency import run_bounded
 from ..errors import ApiError, AuthError, CameraError, ProtocolError, UnsupportedError
-from ..model import CameraEvent, Capability, Device, DeviceState, PeopleFlow, StateGroup
+from ..model import (
+    CameraEvent,
+    Capability,
+    Device,
+    DeviceState,
+    ImageSettings,
+    PeopleFlow,
+    SolarState,
+    StateGroup,
+)
 from . import push
+from .alarm import AlarmType
 from .client import AppType, TumsClient
 from .errors import (
     DeviceOfflineError,
@@ -28,7 +40,10 @@ from .parsers import (
     normalise_mac,
     stream_settings,
     to_bool,
+    to_int,
 )
+from .recording_events import RecordingWatermarks
+from .solar import SOLAR_STATES
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -40,6 +55,22 @@ DEFAULT_REBOOT_TIME: Final = "03:00:00"
 UPGRADING: Final = frozenset({1, 3, 5, 6})
 # The push body is JSON (1.4.6.3), not multipart.
 PUSH_CONTENT_TYPES: Final = ("application/json",)
+# 1.4.4.8 ``flip``: mirror left-right, flip up-down, centre (180 degrees), off.
+FLIP_MODES: Final = ("off", "left_and_right", "up_and_down", "center")
+# 1.4.4.8/1.4.4.9 field of each picture adjustment (0..100).
+IMAGE_FIELDS: Final = {
+    Setting.BRIGHTNESS: "luma",
+    Setting.CONTRAST: "contrast",
+    Setting.SATURATION: "saturation",
+    Setting.SHARPNESS: "sharpness",
+}
+# Detections switched through 1.4.8.3 (no read-back): the alarmType of each.
+DETECTIONS: Final = {
+    Setting.MOTION_DETECTION: AlarmType.MOTION,
+    Setting.TAMPER_DETECTION: AlarmType.TAMPER,
+}
+# Settings the cloud can write but not read (reference part 2 section 10).
+WRITE_ONLY: Final = frozenset({*DETECTIONS, Setting.ALARM_INPUT, Setting.ALARM_OUTPUT})
 _CAP = Capability
 
 
@@ -63,10 +94,21 @@ def channel_key(parent_key: str, channel: int) -> str:
 class TumsBackend:
     """Every device of one TUMS application (device-type or project-type)."""
 
-    def __init__(self, client: TumsClient, *, account_id: str) -> None:
-        """Wrap ``client``; ``account_id`` is the stable identity of the config entry."""
+    def __init__(
+        self,
+        client: TumsClient,
+        *,
+        account_id: str,
+        local_streams: Mapping[str, str] | None = None,
+    ) -> None:
+        """Wrap ``client``; ``account_id`` is the stable identity of the config entry.
+
+        ``local_streams`` maps device keys to RTSP URLs on the local network: the cloud
+        offers no stream, so a camera streams only where the user gave one.
+        """
         self._client = client
         self._account_id = account_id
+        self._local_streams = dict(local_streams or {})
         self._app_type: AppType | None = None
         self._refs: dict[str, DeviceRef] = {}
         self._by_mac: dict[str, str] = {}
@@ -76,6 +118,7 @@ class TumsBackend:
         self._push_url: str | None = None
         self._dedupe = push.Deduplicator()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._marks = RecordingWatermarks()
 
     push_content_types = PUSH_CONTENT_TYPES
 
@@ -171,6 +214,10 @@ class TumsBackend:
             return run
 
         await run_bounded([caps_job(*entry) for entry in entries], CONCURRENCY)
+
+        def caps_of(key: str) -> frozenset[Capability]:
+            return capabilities.get(key, frozenset())
+
         devices = []
         for key, info, ref, parent in entries:
             self._refs[key] = ref
@@ -192,9 +239,11 @@ class TumsBackend:
                     ip=info.ip,
                     parent=parent,
                     channel=ref.channel_id if parent is not None else None,
-                    capabilities=capabilities.get(key, frozenset()),
+                    capabilities=caps_of(key),
                     area=areas.get(key),
                     ir_modes=options[key].ir_modes if key in options else (),
+                    flip_modes=FLIP_MODES if _CAP.IMAGE_ADJUST in caps_of(key) else (),
+                    write_only=WRITE_ONLY,
                     resolutions=options[key].resolutions if key in options else (),
                 )
             )
@@ -206,7 +255,15 @@ class TumsBackend:
         """What the device offers; an unlicensed device offers nothing (-88315 everywhere)."""
         if not info.licensed:
             return frozenset()
+        if info.is_solar and parent is None:
+            # A solar power supply: its own endpoints (1.4.4.19...), none of the camera ones.
+            return frozenset(
+                {_CAP.CONNECTIVITY, _CAP.SOLAR, _CAP.REBOOT, _CAP.FIRMWARE, _CAP.FIRMWARE_UPDATE}
+            )
         caps: set[Capability] = {_CAP.TIMING, _CAP.SYNC_CLOCK, _CAP.CONNECTIVITY}
+        key = channel_key(parent, ref.channel_id or 0) if parent is not None else device_key(info)
+        if key in self._local_streams:
+            caps.add(_CAP.LIVE_STREAM)
         if parent is None:
             caps |= {
                 _CAP.REBOOT,
@@ -222,7 +279,16 @@ class TumsBackend:
         if not camera:
             return frozenset(caps)
         # Events arrive only through the application's push subscription (options flow).
-        caps |= {_CAP.STREAM_SETTINGS, _CAP.OSD, _CAP.MOTION_EVENTS, _CAP.DEVICE_EVENTS}
+        caps |= {
+            _CAP.STREAM_SETTINGS,
+            _CAP.OSD,
+            _CAP.MOTION_EVENTS,
+            _CAP.DEVICE_EVENTS,
+            _CAP.IMAGE_ADJUST,
+            _CAP.EVENT_POLLING,
+            _CAP.MOTION_DETECTION,
+            _CAP.TAMPER_DETECTION,
+        }
         target = ref if parent is not None else ref.with_channel(1)
         capability = await self._soft(self._client.get_capability(target), "capability")
         if capability is not None:
@@ -232,8 +298,15 @@ class TumsBackend:
             )
             if "alarm_out_enable" in flags or "msg_alarm" in flags or alarm_lists:
                 caps.add(_CAP.MANUAL_ALARM)
+            if "alarm_in_enable" in flags:
+                caps.add(_CAP.ALARM_INPUT)
+            if "alarm_out_enable" in flags:
+                caps.add(_CAP.ALARM_OUTPUT)
             if "local_storage" in flags and parent is None:
                 caps |= {_CAP.MEMORY_CARD, _CAP.FORMAT_SD, _CAP.LOOP_RECORDING}
+            # 1.4.3.2: without either set, a camera pushes motion and tampering only.
+            if flags & {"smart_msg_push_capability", "linkage_capability"}:
+                caps.add(_CAP.SMART_EVENTS)
         if await self._soft(self._client.get_ptz_reset_support(target), "ptz support"):
             caps.add(_CAP.PTZ_RESET)
         lamp = await self._soft(self._client.get_supplement_lamp_capability(target), "lamp")
@@ -308,7 +381,36 @@ class TumsBackend:
             await self._read_people_flow(readable, states)
         if StateGroup.CHANNEL_PUSH in groups:
             await self._read_channel_push(readable, states)
+        if StateGroup.EVENTS in groups and self._push_url is None:
+            await self._read_recording_events(readable, states)
         return states
+
+    async def _read_recording_events(
+        self, devices: Mapping[str, Device], states: dict[str, DeviceState]
+    ) -> None:
+        """Without push: each camera's new recordings of the day (1.4.5.7) become events."""
+        cameras = {
+            key: self._refs[key]
+            for key, device in devices.items()
+            if _CAP.EVENT_POLLING in device.capabilities
+        }
+        self._marks.forget(self._refs)
+        today = dt.datetime.now().astimezone().date()
+        now = time.time()
+
+        def job(key: str, ref: DeviceRef) -> Callable[[], Awaitable[None]]:
+            async def run() -> None:
+                found = []
+                for day in self._marks.days_to_search(key, today):
+                    segments = await self._soft(self._client.search_videos(ref, day), "recordings")
+                    if segments is None:
+                        return  # try again next poll; the mark stays where it was
+                    found += segments
+                states[key].polled_events = self._marks.new_events(key, found, today, now)
+
+            return run
+
+        await run_bounded([job(k, r) for k, r in cameras.items()], CONCURRENCY)
 
     async def _read_channel_push(
         self, devices: Mapping[str, Device], states: dict[str, DeviceState]
@@ -462,13 +564,34 @@ class TumsBackend:
                 state.osd_week = _shown(settings.get("week"))
 
             yield guarded(osd)
+        if StateGroup.SOLAR in groups and _CAP.SOLAR in caps:
+
+            async def solar() -> None:
+                found = await self._client.get_solar_power(ref)
+                state.solar = SolarState(
+                    status=SOLAR_STATES.get(found.state) if found.state is not None else None,
+                    status_code=found.state,
+                    battery=found.battery_percent,
+                    temperature=found.temperature,
+                    input_power=found.input_power_w,
+                    output_power=found.output_power_w,
+                )
+
+            yield guarded(solar)
         if StateGroup.IMAGE in groups and _CAP.STREAM_SETTINGS in caps:
 
             async def image() -> None:
                 settings = await self._client.get_image(ref)
                 mode = settings.get("nightVisionMode")
                 state.ir_mode = mode if isinstance(mode, str) else None
-                state.extra["image"] = settings
+                flip = settings.get("flip")
+                state.image = ImageSettings(
+                    brightness=to_int(settings.get("luma")),
+                    contrast=to_int(settings.get("contrast")),
+                    saturation=to_int(settings.get("saturation")),
+                    sharpness=to_int(settings.get("sharpness")),
+                    flip=flip if isinstance(flip, str) else None,
+                )
 
             yield guarded(image)
 
@@ -517,6 +640,21 @@ class TumsBackend:
             await self._client.set_timing(ref, mode, server)
         elif setting is Setting.IR_MODE:
             await self._client.set_image(ref, {"nightVisionMode": str(value)})
+        elif setting in IMAGE_FIELDS:
+            level = int(value)
+            if not 0 <= level <= 100:
+                raise ValueError(f"{setting} must be 0..100")
+            await self._client.set_image(ref, {IMAGE_FIELDS[setting]: level})
+        elif setting in DETECTIONS:
+            await self._client.set_detection_enabled([ref], [DETECTIONS[setting]], bool(value))
+        elif setting is Setting.ALARM_INPUT:
+            await self._client.set_alarm_input_enabled([ref], bool(value))
+        elif setting is Setting.ALARM_OUTPUT:
+            await self._client.set_alarm_output_enabled([ref], bool(value))
+        elif setting is Setting.IMAGE_FLIP:
+            if value not in FLIP_MODES:
+                raise ValueError(f"flip must be one of {', '.join(FLIP_MODES)}")
+            await self._client.set_image(ref, {"flip": str(value)})
         elif setting is Setting.MAIN_RESOLUTION:
             await self._client.set_video_streams(ref, [{"type": "main", "resolution": str(value)}])
         elif setting is Setting.LOOP_RECORDING:
@@ -586,8 +724,8 @@ class TumsBackend:
             _LOGGER.debug("alarm output stop failed: %s", err)
 
     async def async_stream_source(self, device: Device, stream: str) -> str | None:
-        """The cloud offers no RTSP/HLS URL (only its private relay protocol)."""
-        return None
+        """The local RTSP URL the user gave; the cloud itself has only its private relay."""
+        return self._local_streams.get(device.key)
 
     async def async_snapshot(self, device: Device) -> bytes | None:
         """No endpoint of the document returns a still image."""
