@@ -28,6 +28,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--rate-limit", type=int, default=None, help="requests per second per AccessKey (-10201)"
     )
+    parser.add_argument(
+        "--solar", type=int, default=1, help="solar power devices (VIDEO.SOLARPOWER) to add"
+    )
+    parser.add_argument(
+        "--recording-days", type=int, default=2, help="days of recordings before today"
+    )
     parser.add_argument("--verbose", action="store_true")
     return parser
 
@@ -45,6 +51,8 @@ async def _run(args: argparse.Namespace) -> None:
         cert_dir=args.cert_dir,
         control_port=args.control_port,
         rate_limit=args.rate_limit,
+        solar=args.solar,
+        recording_days=args.recording_days,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

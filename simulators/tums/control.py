@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from .recordings import EVENT_BITS, EVENT_SECONDS, video_type
+
 if TYPE_CHECKING:
     from .server import TumsSimulator
 
@@ -59,8 +61,11 @@ async def _json(request: web.Request) -> dict[str, Any]:
 
 def control_app(sim: TumsSimulator) -> web.Application:
     """POST /clock_skew {seconds}, /fault {kind,count,path}, /licensed {device_id,licensed},
-    /online {device_id,online}, /push {kind,device_id}, /expire_temp, /upgrade_seconds {seconds};
-    GET /state."""
+    /online {device_id,online}, /push {kind,device_id[,time]}, /expire_temp,
+    /upgrade_seconds {seconds}, /solar {device_id[,status,battery,envTemp,inputWatt,outputWatt,
+    drift]}, /recording {device_id,startTime,endTime,videoType | kind};
+    GET /state, /alarm_switches?device_id=..[&channel=n], /settings?device_id=.. (the settings
+    1.4.4 applies and reads back: image, OSD, streams ...)."""
 
     async def clock_skew(request: web.Request) -> web.Response:
         sim.set_clock_skew(float((await _json(request))["seconds"]))
@@ -92,11 +97,72 @@ def control_app(sim: TumsSimulator) -> web.Application:
 
     async def push(request: web.Request) -> web.Response:
         data = await _json(request)
+        when = data.get("time")
         try:
-            status = await sim.push_message(str(data["kind"]), str(data["device_id"]))
+            status = await sim.push_message(
+                str(data["kind"]), str(data["device_id"]), when=None if when is None else int(when)
+            )
         except (KeyError, ValueError) as err:
             raise web.HTTPBadRequest(text=str(err)) from err
         return web.json_response({"status": status})
+
+    async def solar(request: web.Request) -> web.Response:
+        """{"ok": true, "reading": <1.4.4.19 result right after the change>}."""
+        data = await _json(request)
+        names = {
+            "status": "status",
+            "battery": "battery",
+            "envTemp": "env_temp",
+            "inputWatt": "input_watt",
+            "outputWatt": "output_watt",
+        }
+        try:
+            values: dict[str, Any] = {
+                names[k]: str(v) if k == "status" else float(v)
+                for k, v in data.items()
+                if k in names
+            }
+            if "drift" in data:
+                values["drift"] = bool(data["drift"])
+            reading = sim.set_solar(str(data["device_id"]), **values)
+        except (KeyError, TypeError, ValueError) as err:
+            raise web.HTTPBadRequest(text=str(err)) from err
+        return web.json_response({"ok": True, "reading": reading})
+
+    async def recording(request: web.Request) -> web.Response:
+        """Add a segment: videoType words, or the kind (msgContentType) whose bit to use."""
+        data = await _json(request)
+        try:
+            start = int(data["startTime"])
+            end = int(data.get("endTime", start + EVENT_SECONDS))
+            words = data.get("videoType")
+            if words is None:
+                words = list(video_type(EVENT_BITS[str(data["kind"])]))
+            segment = sim.add_recording(str(data["device_id"]), start, end, words)
+        except (KeyError, TypeError, ValueError) as err:
+            raise web.HTTPBadRequest(text=str(err)) from err
+        return web.json_response({"ok": True, "segment": segment.to_json()})
+
+    async def alarm_switches(request: web.Request) -> web.Response:
+        """{"qrCode", "mac", "detection": {"2": true, ...}, "alarmInput", "alarmOutput"}."""
+        query = request.query
+        try:
+            channel = query.get("channel")
+            state = sim.alarm_switches(
+                query["device_id"], None if channel is None else int(channel)
+            )
+        except (KeyError, ValueError) as err:
+            raise web.HTTPNotFound(text=str(err)) from err
+        return web.json_response(state)
+
+    async def settings(request: web.Request) -> web.Response:
+        try:
+            device = sim.state.find(request.query["device_id"])
+        except KeyError as err:
+            raise web.HTTPBadRequest(text="device_id is required") from err
+        if device is None:
+            raise web.HTTPNotFound(text=f"no device {request.query['device_id']!r}")
+        return web.json_response(sim.state.settings_snapshot(device))
 
     async def expire_temp(request: web.Request) -> web.Response:
         return web.json_response({"expired": sim.expire_temporary_credentials()})
@@ -115,6 +181,7 @@ def control_app(sim: TumsSimulator) -> web.Application:
                         "qrCode": d.qr_code,
                         "mac": d.mac,
                         "name": d.name,
+                        "deviceType": d.device_type,
                         "status": d.status,
                         "licensed": d.licensed,
                     }
@@ -134,5 +201,9 @@ def control_app(sim: TumsSimulator) -> web.Application:
     app.router.add_post("/push", push)
     app.router.add_post("/expire_temp", expire_temp)
     app.router.add_post("/upgrade_seconds", upgrade_seconds)
+    app.router.add_post("/solar", solar)
+    app.router.add_post("/recording", recording)
     app.router.add_get("/state", state)
+    app.router.add_get("/alarm_switches", alarm_switches)
+    app.router.add_get("/settings", settings)
     return app

@@ -18,7 +18,7 @@ from .routes import (
     req_str,
     route,
 )
-from .state import Region
+from .state import Device, Region
 
 TEMP_LIMIT = 10_000  # "每个应用下最多存在10000个临时AK/SK"
 REGION_DEPTH = 4
@@ -63,6 +63,15 @@ def _region_info(region: Region) -> dict[str, Any]:
     }
 
 
+def _service(device: Device) -> str:
+    return "evcs" if device.solar is not None else "vms"
+
+
+def _counts(devices: list[Device]) -> dict[str, int]:
+    online = sum(1 for d in devices if d.status != 0)
+    return {"totalDevNum": len(devices), "totalDevOnlineNum": online}
+
+
 def _region_item(ctx: Ctx, region: Region, need_dev_num: bool) -> dict[str, Any]:
     item = _region_info(region)
     item["hasChildren"] = 1 if ctx.account.children(region.region_id) else 0
@@ -70,16 +79,12 @@ def _region_item(ctx: Ctx, region: Region, need_dev_num: bool) -> dict[str, Any]
     if need_dev_num:
         ids = ctx.account.descendants(region.region_id)
         devices = [d for d in ctx.account.all_devices() if d.region_id in ids]
-        total, online = len(devices), sum(1 for d in devices if d.status != 0)
-        item["totalDevNum"] = total
-        item["totalDevOnlineNum"] = online
-        empty = {"totalDevNum": 0, "totalDevOnlineNum": 0}
+        item["totalDevNum"] = len(devices)
+        item["totalDevOnlineNum"] = sum(1 for d in devices if d.status != 0)
+        # solar power devices belong to the evcs service (their API is /evcs/...)
         item["devNumMap"] = {
-            "vms": {"totalDevNum": total, "totalDevOnlineNum": online},
-            "nms": dict(empty),
-            "nbs": dict(empty),
-            "evcs": dict(empty),
-            "parking": dict(empty),
+            service: _counts([d for d in devices if _service(d) == service])
+            for service in ("vms", "nms", "nbs", "evcs", "parking")
         }
     return item
 

@@ -20,6 +20,7 @@ from .routes import (
     route,
     storage_owner,
     target,
+    video_device,
 )
 from .state import Device, lamp_capability, osd_capability, video_capability
 
@@ -30,9 +31,14 @@ _HHMMSS = re.compile(r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d")
 def _ipc(ctx: Ctx) -> Device:
     """[CH-A] target that must be a camera (an NVR itself has no image/OSD/stream)."""
     device = target(ctx, CH_REQUIRED)
-    if device.is_nvr:
+    if not device.is_camera:
         raise ApiError(codes.E_UNSUPPORTED)
     return device
+
+
+def _video(ctx: Ctx) -> Device:
+    """[CH-OPT] target that must be an IPC or NVR (time and reboot settings)."""
+    return video_device(target(ctx, CH_OPTIONAL))
 
 
 def _check_range(value: object, low: int, high: int) -> int:
@@ -156,7 +162,7 @@ async def osd_set(ctx: Ctx) -> Reply:
 @route(_BASE + "manualTiming")
 async def manual_timing(ctx: Ctx) -> Reply:
     """1.4.4.4: switches to manual mode and sets the clock."""
-    device = target(ctx, CH_OPTIONAL)
+    device = _video(ctx)
     when = req_int(ctx.body, "time", 0)
     device.timing_mode = "manual"
     device.clock_offset = when - ctx.now
@@ -166,14 +172,14 @@ async def manual_timing(ctx: Ctx) -> Reply:
 @route(_BASE + "getDeviceTimingInfo")
 async def timing_get(ctx: Ctx) -> Reply:
     """1.4.4.14."""
-    device = target(ctx, CH_OPTIONAL)
+    device = _video(ctx)
     return Reply({"timingMode": device.timing_mode, "serverIp": device.ntp_server})
 
 
 @route(_BASE + "modifyDeviceTimingInfo")
 async def timing_set(ctx: Ctx) -> Reply:
     """1.4.4.15: serverIp is required with ntp."""
-    device = target(ctx, CH_OPTIONAL)
+    device = _video(ctx)
     mode = req_str(ctx.body, "timingMode", ("manual", "ntp"))
     server = opt_str(ctx.body, "serverIp")
     if mode == "ntp":
@@ -188,13 +194,13 @@ async def timing_set(ctx: Ctx) -> Reply:
 @route(_BASE + "getDeviceTimingReboot")
 async def timing_reboot_get(ctx: Ctx) -> Reply:
     """1.4.4.5."""
-    return Reply(dict(target(ctx, CH_OPTIONAL).timing_reboot))
+    return Reply(dict(_video(ctx).timing_reboot))
 
 
 @route(_BASE + "modifyDeviceTimingReboot")
 async def timing_reboot_set(ctx: Ctx) -> Reply:
     """1.4.4.6: time and day are required when ifOpen is true."""
-    device = target(ctx, CH_OPTIONAL)
+    device = _video(ctx)
     if_open = req_bool(ctx.body, "ifOpen")
     config = dict(device.timing_reboot, ifOpen=if_open)
     when, day = ctx.body.get("time"), ctx.body.get("day")
@@ -301,6 +307,7 @@ async def sd_format(ctx: Ctx) -> Reply:
                 raise ApiError(codes.E_PARAM)
             card.update(status="normal", freeSpace=card["totalSpace"])
             card.update(recordDuration=0, recordStartTime=0)
+            ctx.account.clear_recordings(owner)  # they were on this card
             return Reply()
     raise ApiError(codes.E_PARAM)
 

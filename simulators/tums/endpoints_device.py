@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -25,8 +26,10 @@ from .routes import (
     route,
     target,
     usable,
+    video_device,
 )
-from .state import NVR_TYPE, Device
+from .solar import ABNORMAL
+from .state import IPC_TYPE, NVR_TYPE, SOLAR_TYPE, Device
 
 DEVICE_PAGE = 100
 RESULT_KEEP_SECONDS = 600  # finished upgrade results are kept for 10 minutes (1.4.3.24)
@@ -133,17 +136,26 @@ async def device_list_project_app(ctx: Ctx) -> Reply:
     return Reply({"total": len(devices), "list": page})
 
 
+def _abnormal(device: Device) -> bool:
+    """异常: a solar system in state 4-7 (table 1.4.3.1-5); cameras and NVRs never are."""
+    return device.solar is not None and device.solar.status in ABNORMAL
+
+
+_OVERVIEW_NAMES = {IPC_TYPE: "Ipc", NVR_TYPE: "Nvr", SOLAR_TYPE: "SolarPower"}
+
+
 @route("/tums/open/deviceManager/v1/getApplicationOverview")
 async def overview(ctx: Ctx) -> Reply:
-    """1.4.3.12: only the device types present (IPC and NVR here)."""
+    """1.4.3.12: only the device types present (IPC, NVR and solar power here); one pass."""
     result: dict[str, int] = {}
-    devices = ctx.account.all_devices()
-    for name, kind in (("Ipc", "SURVEILLANCECAMERA"), ("Nvr", NVR_TYPE)):
-        of_kind = [d for d in devices if d.device_type == kind]
-        if of_kind:
-            result[f"all{name}Num"] = len(of_kind)
-            result[f"online{name}Num"] = sum(1 for d in of_kind if d.status != 0)
-            result[f"error{name}Num"] = 0
+    now = time.time()
+    for device in ctx.account.all_devices():
+        name = _OVERVIEW_NAMES[device.device_type]
+        if f"all{name}Num" not in result:
+            result.update({f"all{name}Num": 0, f"online{name}Num": 0, f"error{name}Num": 0})
+        result[f"all{name}Num"] += 1
+        result[f"online{name}Num"] += device.status_at(now) != 0
+        result[f"error{name}Num"] += _abnormal(device)
     return Reply(result)
 
 
@@ -191,8 +203,8 @@ async def nvr_channel_qr_code(ctx: Ctx) -> Reply:
 
 @route("/vms/open/deviceManager/v1/getDeviceCapability")
 async def device_capability(ctx: Ctx) -> Reply:
-    """1.4.3.16."""
-    return Reply({"capability": target(ctx, CH_OPTIONAL).capability()})
+    """1.4.3.16: IPC/NVR only."""
+    return Reply({"capability": video_device(target(ctx, CH_OPTIONAL)).capability()})
 
 
 @route("/tums/open/deviceManager/v1/modifyDeviceName")
@@ -251,8 +263,7 @@ async def upgrade_online(ctx: Ctx) -> Reply:
             device.upgrade_result = -1
             device.upgrade_finished = ctx.now
             return
-        device.upgrade_result = 0
-        device.upgrade_started = ctx.now
+        ctx.account.start_upgrade(device, ctx.now)
 
     return batch(ctx, upgrade)
 
@@ -310,12 +321,12 @@ async def upgrade_info(ctx: Ctx) -> Reply:
 
 @route("/vms/open/deviceManager/v1/syncDevInfo")
 async def sync_dev_info(ctx: Ctx) -> Reply:
-    """1.4.3.17: the simulated cloud is always in sync, so this only validates."""
-    return batch(ctx, lambda device: None)
+    """1.4.3.17 (IPC/NVR): the simulated cloud is always in sync, so this only validates."""
+    return batch(ctx, video_device)
 
 
 @route("/vms/open/deviceManager/v1/syncDevInfoStatus")
 async def sync_dev_info_status(ctx: Ctx) -> Reply:
     """1.4.3.18: percent 100 plus a top-level failList (no online requirement)."""
-    reply = batch(ctx, lambda device: None, online=False)
+    reply = batch(ctx, video_device, online=False)
     return Reply({"percent": 100}, reply.fail_list)

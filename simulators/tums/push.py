@@ -69,13 +69,18 @@ VMS_KINDS = frozenset(
 )
 
 
+SOLAR_KINDS = frozenset({"solarPowerDeviceOnline", "solarPowerDeviceOffline"})
+
+
 def msg_type_for(kind: str) -> str:
-    """msgType (1.4.6.4) of a msgContentType (1.4.6.5) used by the video devices simulated."""
+    """msgType (1.4.6.4) of a msgContentType (1.4.6.5) used by the devices simulated."""
     if kind in MONITOR_KINDS:
         return "monitorAlarm"
     if kind in VMS_KINDS:
         return "vmsDeviceAlarm"
-    raise ValueError(f"unknown or non-video msgContentType {kind!r}")
+    if kind in SOLAR_KINDS:
+        return "chargingStationDeviceAlarm"
+    raise ValueError(f"unknown or unsimulated msgContentType {kind!r}")
 
 
 def check_loopback(url: str) -> None:

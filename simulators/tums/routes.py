@@ -25,10 +25,15 @@ class ApiError(Exception):
 
 @dataclass
 class Reply:
-    """A successful reply: result (None = absent) and an optional top-level failList."""
+    """A reply: result (None = absent) and an optional top-level failList.
+
+    error_code is non-zero only for a batch whose every item failed, answered with msg and
+    failList beside it (the 1.4.8.4/1.4.8.5 example: -80414 plus the failList).
+    """
 
     result: Any = None
     fail_list: list[dict[str, Any]] | None = None
+    error_code: int = 0
 
 
 @dataclass
@@ -188,8 +193,16 @@ def target(ctx: Ctx, channel_rule: str = CH_OPTIONAL, *, online: bool = True) ->
     return usable(locate(ctx.account, ctx.body, channel_rule), online=online)
 
 
+def video_device(device: Device) -> Device:
+    """-40106 (设备不支持该命令) for a solar power device on an IPC/NVR endpoint."""
+    if device.solar is not None:
+        raise ApiError(codes.E_UNSUPPORTED)
+    return device
+
+
 def storage_owner(device: Device) -> Device:
     """An NVR channel reports and changes its NVR's storage (1.4.4.10 to 1.4.4.13)."""
+    video_device(device)
     return device.parent if device.parent is not None else device
 
 
@@ -213,7 +226,7 @@ def fail_item(item: Any, code: int) -> dict[str, Any]:
 
 def batch(
     ctx: Ctx,
-    action: Callable[[Device], None],
+    action: Callable[[Device], object],
     *,
     channel_rule: str = CH_OPTIONAL,
     online: bool = True,

@@ -9,6 +9,8 @@ HTTP-level choices where the document is silent:
 - Check order: X-Authorization syntax (-10303), timestamp window (-10302), AccessKey (-10304),
   signature (-10301), nonce reuse (-10303); then JSON body (-10100), application type
   (-88311/-88312), parameters and devices.
+- The HTTP Date header follows the cloud's clock, clock skew included, so a client can
+  measure the skew from any answer.
 """
 
 from __future__ import annotations
@@ -21,21 +23,40 @@ import json
 import os
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, deque
+from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
-from . import codes, endpoints_account, endpoints_config, endpoints_device, endpoints_flow
+from . import (
+    codes,
+    endpoints_account,
+    endpoints_alarm,
+    endpoints_config,
+    endpoints_device,
+    endpoints_flow,
+    endpoints_playback,
+    endpoints_solar,
+)
 from .cert import server_context
 from .control import Faults, control_app
 from .push import check_loopback, deliver, msg_type_for
+from .recordings import Segment
 from .routes import DEVICE, PROJECT, ROUTES, ApiError, Ctx, Reply
 from .signing import parse_header, signature
 from .state import Account, Device
 
-_ENDPOINT_MODULES = (endpoints_account, endpoints_config, endpoints_device, endpoints_flow)
+_ENDPOINT_MODULES = (
+    endpoints_account,
+    endpoints_alarm,
+    endpoints_config,
+    endpoints_device,
+    endpoints_flow,
+    endpoints_playback,
+    endpoints_solar,
+)
 TIME_WINDOW = 300  # ±5 minutes (1.2.2.2)
 NONCE_WINDOW = 300  # a Nonce may not repeat within 5 minutes
 FIRST_MSG_ID = 576620008413343087  # 64-bit sized, sent as a string
@@ -57,7 +78,11 @@ class TumsSimulator:
         control_port: int | None = None,
         hang_seconds: float = 60.0,
         rate_limit: int | None = None,
+        solar: int = 0,
+        recording_days: int = 2,
     ) -> None:
+        """``solar`` adds that many solar power devices after the ``devices`` IPCs/NVRs;
+        every camera starts with ``recording_days`` days of recordings before today."""
         if not host.startswith("127."):
             raise ValueError("the simulator only listens on 127.0.0.0/8")
         if not secret_key:
@@ -70,13 +95,14 @@ class TumsSimulator:
         self.hang_seconds = hang_seconds
         self.rate_limit = rate_limit  # requests per AccessKey per second; None = unlimited
         self._recent: dict[str, list[float]] = {}
-        self.state = Account(devices, app_type)
+        self.state = Account(devices, app_type, solar=solar, recording_days=recording_days)
         self.requests: Counter[str] = Counter()
         self.pushes: list[dict[str, Any]] = []
         self.faults = Faults()
         self.clock_skew = 0.0
         self.disabled = False  # long-term AK disabled -> -10305
-        self._nonces: dict[str, float] = {}
+        self._nonces: dict[str, float] = {}  # nonce -> when it was used
+        self._nonce_order: deque[tuple[float, str]] = deque()  # (used at, nonce), oldest first
         self._msg_ids = itertools.count(FIRST_MSG_ID)
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if cert_dir is None:
@@ -156,6 +182,44 @@ class TumsSimulator:
         """Online state for a qrCode or MAC (an offline NVR takes its channels with it)."""
         self._device(device_id).online = online
 
+    def set_solar(self, device_id: str, **values: Any) -> dict[str, str]:
+        """Set status/battery/env_temp/input_watt/output_watt/drift of a solar device.
+
+        Returns the 1.4.4.19 reading right after; ValueError for a bad value or a non-solar
+        device.
+        """
+        device = self._device(device_id)
+        if device.solar is None:
+            raise ValueError(f"{device_id!r} is not a solar power device")
+        device.solar.rebase(self.now(), **values)
+        return device.solar.power(self.now())
+
+    def alarm_switches(self, device_id: str, channel: int | None = None) -> dict[str, Any]:
+        """The alarm-switch state 1.4.8.3-1.4.8.5 wrote (the API has no read endpoint).
+
+        device_id is the camera's own qrCode/MAC, or the NVR's with ``channel``.
+        """
+        device = self._device(device_id)
+        if channel is not None:
+            child = device.channels.get(channel)
+            if child is None:
+                raise KeyError(f"{device_id!r} has no camera on channel {channel}")
+            device = child
+        if not device.is_camera:
+            raise KeyError(f"{device_id!r} is not a camera")
+        return {"qrCode": device.qr_code, "mac": device.mac, **device.alarm_switches()}
+
+    def add_recording(self, device_id: str, start: int, end: int, video_type: list[int]) -> Segment:
+        """Store a recording segment for a camera (qrCode or MAC of the camera itself)."""
+        device = self._device(device_id)
+        if not device.is_camera:
+            raise ValueError(f"{device_id!r} is not a camera")
+        if not video_type or not all(
+            isinstance(w, int) and -(2**31) <= w < 2**31 for w in video_type
+        ):
+            raise ValueError("videoType must be a non-empty list of int32 words")
+        return self.state.recordings(device, self.now()).add(start, end, tuple(video_type))
+
     def expire_temporary_credentials(self) -> int:
         """Expire every temporary AK/SK now; how many there were."""
         store = self.state.temp_credentials
@@ -176,10 +240,14 @@ class TumsSimulator:
 
         Returns the receiver's HTTP status, or 0 when nothing was sent: no subscription,
         openMsgTransport 0, kind filtered out by msgContentType, or push switched off for
-        the NVR channel (1.4.4.29).
+        the NVR channel (1.4.4.29). A camera event is also recorded (recordings.EVENT_BITS),
+        pushed or not, so 1.4.5.7/1.4.5.8 show what a subscriber is told.
         """
         device = self._device(device_id)
         kind_type = msg_type or msg_type_for(kind)
+        moment = when if when is not None else int(self.now())
+        if device.is_camera:  # the camera records the event whether or not it is pushed
+            self.state.recordings(device, self.now()).add_event(kind, moment)
         config = self.state.push_config
         if not config or config["openMsgTransport"] != 1:
             return 0
@@ -193,7 +261,7 @@ class TumsSimulator:
             "mac": device.mac,
             "deviceName": device.name,
             "msgId": msg_id or str(next(self._msg_ids)),
-            "time": str(when if when is not None else int(self.now())),
+            "time": str(moment),
             "msgType": kind_type,
             "msgContentType": [kind],
         }
@@ -205,11 +273,13 @@ class TumsSimulator:
 
     @staticmethod
     def _envelope(code: int, reply: Reply | None = None) -> web.Response:
+        if reply is not None and reply.error_code:
+            code = reply.error_code  # a batch that failed as a whole, failList kept
         data: dict[str, Any] = {"error_code": code}
         if code:
             data["msg"] = codes.message(code)
-        elif reply is not None:
-            if reply.result is not None:
+        if reply is not None:
+            if reply.result is not None and not code:
                 data["result"] = reply.result
             if reply.fail_list:
                 data["failList"] = reply.fail_list
@@ -242,12 +312,25 @@ class TumsSimulator:
         if not hmac.compare_digest(expected, auth.signature.lower()):
             raise ApiError(codes.E_SIGNATURE)
         self._throttle(auth.access_key, now)
-        for nonce in [n for n, seen in self._nonces.items() if now - seen > NONCE_WINDOW]:
-            del self._nonces[nonce]
-        if auth.nonce in self._nonces:
-            raise ApiError(codes.E_SIGN_PARAM)
-        self._nonces[auth.nonce] = now
+        self._use_nonce(auth.nonce, now)
         return temporary
+
+    def _use_nonce(self, nonce: str, now: float) -> None:
+        """-10303 for a Nonce seen within the last NONCE_WINDOW seconds; O(1) amortised.
+
+        Expired nonces are dropped from the oldest end of the queue; the lookup checks the age
+        too, because a clock skew change can make the queue's order differ from the age order.
+        """
+        order = self._nonce_order
+        while order and now - order[0][0] > NONCE_WINDOW:
+            seen, old = order.popleft()
+            if self._nonces.get(old) == seen:
+                del self._nonces[old]
+        seen_at = self._nonces.get(nonce)
+        if seen_at is not None and now - seen_at <= NONCE_WINDOW:
+            raise ApiError(codes.E_SIGN_PARAM)
+        self._nonces[nonce] = now
+        order.append((now, nonce))
 
     def _throttle(self, access_key: str, now: float) -> None:
         """-10201 (该用户请求次数过多) beyond rate_limit requests in one second.
@@ -282,6 +365,12 @@ class TumsSimulator:
         return self._envelope(codes.E_RATE_LIMIT_USER)
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        response = await self._answer(request)
+        # aiohttp only fills Date when it is unset: this one carries the cloud's (skewed) clock
+        response.headers["Date"] = formatdate(self.now(), usegmt=True)
+        return response
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
         path = request.rel_url.raw_path
         self.requests[path] += 1
         route = ROUTES.get(path)

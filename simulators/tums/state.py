@@ -7,14 +7,40 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from .recordings import Recordings
+from .solar import SolarState
+
 IPC_TYPE = "SURVEILLANCECAMERA"
 NVR_TYPE = "NETWORKVIDEORECORDER"
+SOLAR_TYPE = "VIDEO.SOLARPOWER"  # table 1.4.3.1-1
 NVR_EVERY = 10  # every 10th top-level device is an NVR
 NVR_CHANNELS = 8  # channelNum of each NVR
 NVR_CONNECTED = 4  # channels with a bound IPC
 FIRMWARE = "1.0.3 Build 220528 Rel.55868n"
 NEW_FIRMWARE = "1.1.0 Build 240101 Rel.10001n"
 DEFAULT_REGION_ID = "20000000001"  # 64-bit-sized ids, sent as numeric strings (source 1.4.2)
+
+# alarmType values of 1.4.8.1
+ALARM_TYPES = frozenset({2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 18, 20, 22, 23, 29, 40})
+DEFAULT_DETECTION_ON = frozenset({2})  # motion detection is on out of the box
+
+
+@dataclass(frozen=True)
+class Model:
+    """What a camera model supports: alarm in/out ports (1.4.3.2) and detections (1.4.8.1)."""
+
+    alarm_in: bool
+    alarm_out: bool
+    alarm_types: frozenset[int]
+
+
+MODELS: dict[str, Model] = {
+    # directly bound cameras: alarm input and output ports, every detection but e-bike/post
+    "VIGI C540": Model(True, True, ALARM_TYPES - {29, 40}),
+    # NVR channel cameras: no alarm ports, basic detections only
+    "VIGI C340": Model(False, False, frozenset({2, 3, 4, 5, 6, 7, 20, 22})),
+}
+NO_FEATURES = Model(False, False, frozenset())
 
 _FRAME_RATES = ["65537", "65541", "65546", "65551", "65556", "65561", "65566"]
 
@@ -155,7 +181,7 @@ def lamp_capability() -> dict[str, Any]:
 
 @dataclass
 class Device:
-    """An IPC or NVR bound to the cloud, or an IPC on an NVR channel."""
+    """An IPC, NVR or solar power device bound to the cloud, or an IPC on an NVR channel."""
 
     index: int
     qr_code: str
@@ -194,6 +220,17 @@ class Device:
     alarm_on: bool = False
     ptz_resets: int = 0
     reboots: int = 0
+    # write-only alarm switches (1.4.8.3 to 1.4.8.5): alarmType -> on, alarm in/out "on"/"off"
+    detection: dict[int, bool] = field(default_factory=dict)
+    alarm_input: str = "off"
+    alarm_output: str = "off"
+    solar: SolarState | None = None
+    recordings: Recordings | None = None  # created on first use (Account.recordings)
+
+    def __post_init__(self) -> None:
+        if self.is_camera and not self.detection:
+            types = self.features.alarm_types
+            self.detection = {t: t in DEFAULT_DETECTION_ON for t in sorted(types)}
 
     @property
     def is_nvr(self) -> bool:
@@ -201,13 +238,27 @@ class Device:
         return self.device_type == NVR_TYPE
 
     @property
+    def is_camera(self) -> bool:
+        """True for an IPC, bound directly or on an NVR channel."""
+        return self.device_type == IPC_TYPE
+
+    @property
+    def features(self) -> Model:
+        """Alarm ports and detections of the model."""
+        return MODELS.get(self.model, NO_FEATURES)
+
+    @property
     def status(self) -> int:
         """deviceStatus (table 1.4.3.1-2)."""
+        return self.status_at(time.time())
+
+    def status_at(self, now: float) -> int:
+        """deviceStatus at a given wall-clock time (one clock read for a whole listing)."""
         if not self.online or (self.parent is not None and not self.parent.online):
             return 0
         if self.upgrade_started is not None:
             return 3
-        if self.rebooting_until > time.time():
+        if self.rebooting_until > now:
             return 2
         return 1
 
@@ -223,7 +274,7 @@ class Device:
             "deviceName": self.name,
             "deviceType": self.device_type,
             "deviceStatus": self.status,
-            "openType": 1,
+            "openType": 0 if self.solar is not None else 1,  # 1 = video device
             "openStatus": self.open_status,
             "deviceModel": self.model,
             "ip": self.ip,
@@ -233,7 +284,7 @@ class Device:
             item["parentMac"] = self.parent.mac
             item["parentQrCode"] = self.parent.qr_code
             item["channelId"] = self.channel
-        elif not self.is_nvr:
+        elif self.is_camera:
             item["channelId"] = 1
         return item
 
@@ -249,18 +300,31 @@ class Device:
                 "video_codec": ["h264", "h265"],
                 "audio": [],
             }
-        return {
+        capability: dict[str, Any] = {
             "led": "1",
             "local_storage": "1",
             "ptz": "1" if self.ptz else "0",
             "msg_push": "1",
             "msg_alarm": "1",
             "msg_alarm_list": ["sound", "light"],
-            "alarm_out_enable": "1",
             "smart_codec": "1",
             "relay_support_versions": ["1.3"],
             "video_codec": ["h264", "h265"],
             "audio": ["speaker", "microphone"],
+        }
+        # a missing key means "not supported" (table 1.4.3.2-2)
+        if self.features.alarm_in:
+            capability["alarm_in_enable"] = "1"
+        if self.features.alarm_out:
+            capability["alarm_out_enable"] = "1"
+        return capability
+
+    def alarm_switches(self) -> dict[str, Any]:
+        """The write-only switch state (for tests): detections, alarm input and output."""
+        return {
+            "detection": {str(t): self.detection[t] for t in sorted(self.detection)},
+            "alarmInput": self.alarm_input if self.features.alarm_in else None,
+            "alarmOutput": self.alarm_output if self.features.alarm_out else None,
         }
 
 
@@ -288,7 +352,15 @@ def _qr(prefix: str, index: int) -> str:
 class Account:
     """One application (device-type or project-type) and everything it can see."""
 
-    def __init__(self, devices: int = 500, app_type: str = "device", app_id: str = "2583") -> None:
+    def __init__(
+        self,
+        devices: int = 500,
+        app_type: str = "device",
+        app_id: str = "2583",
+        *,
+        solar: int = 0,
+        recording_days: int = 2,
+    ) -> None:
         if app_type not in ("device", "project"):
             raise ValueError("app_type must be 'device' or 'project'")
         self.app_type = app_type
@@ -300,6 +372,12 @@ class Account:
         self.temp_credentials: dict[str, tuple[str, float]] = {}
         self.flow_sync_until = 0.0
         self.upgrade_seconds = 20.0
+        self.recording_days = recording_days
+        self.playback_user_id = 10  # 1.4.5.7 userId: one playback user per application
+        self._upgrading: dict[int, Device] = {}  # id(device) -> device with an upgrade running
+        self._by_qr: dict[str, Device] = {}
+        self._by_mac: dict[str, Device] = {}
+        self._indexed = 0
         if app_type == "project":
             self.regions[DEFAULT_REGION_ID] = Region(DEFAULT_REGION_ID, "默认分组", "0", 1, 1, 1)
             for name in ("Shop", "Warehouse"):
@@ -308,6 +386,10 @@ class Account:
         region_ids = list(self.regions) or [""]
         for index in range(devices):
             self.devices.append(self._make_device(index, region_ids[index % len(region_ids)]))
+        for number in range(solar):
+            index = devices + number
+            region_id = region_ids[index % len(region_ids)]
+            self.devices.append(self._make_solar(number, index, region_id))
 
     def _make_device(self, index: int, region_id: str) -> Device:
         is_nvr = index % NVR_EVERY == 0
@@ -350,6 +432,21 @@ class Account:
         return device
 
     @staticmethod
+    def _make_solar(number: int, index: int, region_id: str) -> Device:
+        state = SolarState.create(number, time.time())
+        return Device(
+            index=index,
+            qr_code=_qr("5A1B00", index),
+            mac=_mac(0xFD, index),
+            name=f"Solar {number}",
+            model="VIGI SOLAR-1L" if state.loads == 1 else f"VIGI SOLAR-{state.loads}L",
+            device_type=SOLAR_TYPE,
+            ip=f"10.{(index >> 8) & 255}.{index & 255}.20",
+            region_id=region_id,
+            solar=state,
+        )
+
+    @staticmethod
     def _card(index: int) -> dict[str, Any]:
         return {
             "index": index,
@@ -361,11 +458,23 @@ class Account:
             "status": "normal",
         }
 
+    def start_upgrade(self, device: Device, now: float) -> None:
+        """Begin a firmware upgrade that tick() finishes after upgrade_seconds."""
+        device.upgrade_result = 0
+        device.upgrade_started = now
+        self._upgrading[id(device)] = device
+
     def tick(self, now: float) -> None:
-        """Advance time-based work: firmware upgrades finish after upgrade_seconds."""
-        for device in self.all_devices():
+        """Advance time-based work: firmware upgrades finish after upgrade_seconds.
+
+        Only the devices with an upgrade running are looked at (this runs on every request).
+        """
+        for key, device in list(self._upgrading.items()):
             started = device.upgrade_started
-            if started is not None and now - started >= self.upgrade_seconds:
+            if started is None:
+                del self._upgrading[key]
+            elif now - started >= self.upgrade_seconds:
+                del self._upgrading[key]
                 device.upgrade_started = None
                 device.upgrade_result = 4
                 device.upgrade_finished = now
@@ -373,6 +482,18 @@ class Account:
                 device.new_firmware = None
                 device.fw_checked = False
                 device.rebooting_until = now + 2
+
+    def recordings(self, device: Device, now: float) -> Recordings:
+        """A camera's recordings, with ``recording_days`` of history made on first use."""
+        if device.recordings is None:
+            device.recordings = Recordings(source_type=0 if device.parent is None else 1)
+            device.recordings.fill_history(now, self.recording_days, device.index)
+        return device.recordings
+
+    def clear_recordings(self, owner: Device) -> None:
+        """Formatting storage: no recordings and no made-up history for its cameras."""
+        for camera in [owner, *owner.channels.values()]:
+            camera.recordings = Recordings(source_type=0 if camera.parent is None else 1)
 
     # regions -----------------------------------------------------------------------------
 
@@ -430,14 +551,21 @@ class Account:
                 return device
         return None
 
+    def _index(self) -> None:
+        """(Re)build the qrCode/MAC lookup when the top-level device list has changed."""
+        if self._indexed == len(self.devices):
+            return
+        self._by_qr = {d.qr_code: d for d in reversed(self.devices)}  # first bound wins
+        self._by_mac = {d.mac: d for d in reversed(self.devices)}
+        self._indexed = len(self.devices)
+
     def find_top(self, qr_code: str | None, mac: str | None) -> Device | None:
         """A top-level device by the locator rule: qrCode wins when both are given."""
-        for device in self.devices:
-            if qr_code:
-                if device.qr_code == qr_code:
-                    return device
-            elif mac and device.mac == mac:
-                return device
+        self._index()
+        if qr_code:
+            return self._by_qr.get(qr_code)
+        if mac:
+            return self._by_mac.get(mac)
         return None
 
     def settings_snapshot(self, device: Device) -> dict[str, Any]:
