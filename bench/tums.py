@@ -1,6 +1,7 @@
-"""TUMS benchmark: requests per poll cycle, setup with at most 4 requests in flight, and the share
-of requests that batching and paging saved. Prints counts and ratios; the only check is the bound
-on requests in flight (exit status 1 when it is exceeded), never a timing.
+"""TUMS benchmark: requests per poll cycle, setup with at most 4 requests in flight, a warm reload
+(the same setup over the capability cache the first one filled), and the share of requests that
+batching and paging saved. Prints counts and ratios; the only check is the bound on requests in
+flight (exit status 1 when it is exceeded), never a timing.
 
 Run from the repository root:
 `.venv/bin/python -m bench.tums [--devices 500] [--app-type device|project] [--cycles 10]
@@ -32,6 +33,7 @@ from aiohttp import web
 
 from custom_components.business_cameras.api.model import Device, StateGroup
 from custom_components.business_cameras.api.tums.backend import CONCURRENCY, TumsBackend
+from custom_components.business_cameras.api.tums.capability_cache import CapabilityCache
 from custom_components.business_cameras.api.tums.client import MAX_IN_FLIGHT, TumsClient
 from custom_components.business_cameras.coordinator import SLOW_GROUPS
 from simulators.tums import TumsSimulator
@@ -43,6 +45,13 @@ SECRET_KEY = "Bench-Secret-Key-1"
 # needs each of them) and ignores the rest.
 GROUPS: tuple[StateGroup, ...] = tuple(StateGroup)
 PROJECTED_RTT = 0.05  # a cloud round trip for the projection line (50 ms)
+# The requests the capability cache spares (last path segment, as Tally.by_path counts them).
+CAPABILITY_PATHS: tuple[str, ...] = (
+    "getDeviceCapability",
+    "getPtzDeviceResetSupport",
+    "getDeviceSupplementLampCapability",
+    "getDeviceVideoCapability",
+)
 
 
 @dataclass(slots=True)
@@ -191,6 +200,28 @@ class Result:
     full: Tally
     peak_trace: int
     peak_server: int
+    warm: Phases
+    warm_same_devices: bool
+
+
+@dataclass(slots=True)
+class Phases:
+    """One setup: connect and device list (with capabilities), then the first full read."""
+
+    devices_seconds: float
+    state_seconds: float
+    devices: Tally
+    state: Tally
+
+    @property
+    def requests(self) -> int:
+        """Both phases."""
+        return self.devices.requests + self.state.requests
+
+    @property
+    def capability_requests(self) -> int:
+        """The four capability requests among them."""
+        return sum(self.devices.by_path[path] for path in CAPABILITY_PATHS)
 
 
 def groups_for_cycle(cycle: int) -> set[StateGroup]:
@@ -215,15 +246,19 @@ async def measure(devices: int, app_type: str, cycles: int, rtt: float, cert_dir
     try:
         context = ssl.create_default_context(cafile=str(sim.ca_path))
         async with aiohttp.ClientSession(trace_configs=[trace.config]) as session:
-            client = TumsClient(
-                session,
-                sim.url,
-                access_key=ACCESS_KEY,
-                secret_key=SECRET_KEY,
-                ssl_context=context,
-                timeout=30.0,
-            )
-            backend = TumsBackend(client, account_id="bench")
+
+            def new_client() -> TumsClient:
+                return TumsClient(
+                    session,
+                    sim.url,
+                    access_key=ACCESS_KEY,
+                    secret_key=SECRET_KEY,
+                    ssl_context=context,
+                    timeout=30.0,
+                )
+
+            cache = CapabilityCache()
+            backend = TumsBackend(new_client(), account_id="bench", capability_cache=cache)
             started = time.perf_counter()
             sim.busy = 0.0
             await backend.async_connect()
@@ -251,6 +286,28 @@ async def measure(devices: int, app_type: str, cycles: int, rtt: float, cert_dir
             await backend.async_get_state(by_key, set(GROUPS))
             full = Tally.of(sim.exchanges[before:])
             await backend.async_close()
+            # A reload or restart: Home Assistant builds a new client and backend over the
+            # cache it stored after the first setup.
+            warm_cache = CapabilityCache.from_dict(cache.to_dict())
+            warm_backend = TumsBackend(
+                new_client(), account_id="bench", capability_cache=warm_cache
+            )
+            before = len(sim.exchanges)
+            started = time.perf_counter()
+            await warm_backend.async_connect()
+            warm_found = await warm_backend.async_get_devices()
+            listed = time.perf_counter()
+            warm_after_devices = len(sim.exchanges)
+            await warm_backend.async_get_state(
+                {device.key: device for device in warm_found}, set(GROUPS)
+            )
+            warm = Phases(
+                devices_seconds=listed - started,
+                state_seconds=time.perf_counter() - listed,
+                devices=Tally.of(sim.exchanges[before:warm_after_devices]),
+                state=Tally.of(sim.exchanges[warm_after_devices:]),
+            )
+            await warm_backend.async_close()
             peak_trace = max(peak_trace, trace.peak)
             peak_server = max(peak_server, sim.peak_in_flight)
     finally:
@@ -272,6 +329,8 @@ async def measure(devices: int, app_type: str, cycles: int, rtt: float, cert_dir
         full=full,
         peak_trace=peak_trace,
         peak_server=peak_server,
+        warm=warm,
+        warm_same_devices=warm_found == found,
     )
 
 
@@ -282,6 +341,7 @@ def _saved(tally: Tally) -> str:
 def report(result: Result, app_type: str, rtt: float) -> list[str]:
     """The printed lines."""
     devices = result.devices
+    warm = result.warm
     counts = [tally.requests for tally in result.cycles]
     lines = [
         f"TUMS cloud simulator, {app_type} application: {result.top_level} bound devices "
@@ -298,6 +358,17 @@ def report(result: Result, app_type: str, rtt: float) -> list[str]:
         f"(backend), {MAX_IN_FLIGHT} (client)",
         f"setup at a {PROJECTED_RTT * 1000:.0f} ms cloud round trip with {CONCURRENCY} in flight: "
         f">= {result.setup.requests / CONCURRENCY * PROJECTED_RTT:.1f} s",
+        f"warm reload (the same setup, capability cache filled by the first): "
+        f"{warm.devices_seconds + warm.state_seconds:.2f} s "
+        f"({warm.devices_seconds:.2f} s + {warm.state_seconds:.2f} s), {warm.requests} requests "
+        f"({warm.devices.requests} + {warm.state.requests}), "
+        f"{warm.capability_requests} capability requests "
+        f"(cold: {sum(result.setup_devices.by_path[p] for p in CAPABILITY_PATHS)}); "
+        f"same devices: {'yes' if result.warm_same_devices else 'NO'}; "
+        f"at {PROJECTED_RTT * 1000:.0f} ms and {CONCURRENCY} in flight: "
+        f">= {warm.requests / CONCURRENCY * PROJECTED_RTT:.1f} s, of it the device list "
+        f">= {warm.devices.requests / CONCURRENCY * PROJECTED_RTT:.1f} s "
+        f"(cold: {result.setup_devices.requests / CONCURRENCY * PROJECTED_RTT:.1f} s)",
     ]
     if counts:
         mean = statistics.mean(counts)

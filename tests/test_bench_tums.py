@@ -24,3 +24,8 @@ async def test_bench_runs_small(capsys: pytest.CaptureFixture[str]) -> None:
     # The device list is paged and the firmware read batched: they save something.
     assert result.setup_state.naive > result.setup_state.requests
     assert result.steady.requests <= result.full.requests
+    # The warm reload reads the same devices without a single capability request.
+    assert "warm reload" in out
+    assert result.warm_same_devices
+    assert result.warm.capability_requests == 0
+    assert result.warm.devices.requests < result.setup_devices.requests

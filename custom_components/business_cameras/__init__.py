@@ -14,7 +14,8 @@ from homeassistant.helpers.typing import ConfigType
 
 from .api.backend import Backend
 from .backends import async_create_backend
-from .const import DOMAIN
+from .capability_store import CapabilityStore, async_remove_store
+from .const import CONF_PLATFORM, DOMAIN, PLATFORM_TUMS
 from .coordinator import CamerasCoordinator
 from .discovery import async_start_discovery
 from .entity import async_register_devices, device_identifier
@@ -46,6 +47,7 @@ class CamerasRuntimeData:
     backend: Backend
     coordinator: CamerasCoordinator
     push: PushLink | ChannelLink | None = None
+    capabilities: CapabilityStore | None = None
 
 
 type CamerasConfigEntry = ConfigEntry[CamerasRuntimeData]
@@ -60,14 +62,26 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: CamerasConfigEntry) -> bool:
     """Connect to the hub, read its devices and start push."""
-    backend = await async_create_backend(hass, entry)
+    capabilities: CapabilityStore | None = None
+    if entry.data.get(CONF_PLATFORM) == PLATFORM_TUMS:
+        capabilities = CapabilityStore(hass, entry.entry_id)
+        await capabilities.async_load()
+    backend = await async_create_backend(
+        hass, entry, capability_cache=capabilities.cache if capabilities else None
+    )
     coordinator = CamerasCoordinator(hass, entry, backend)
     try:
         await coordinator.async_config_entry_first_refresh()
     except Exception:
         await backend.async_close()
         raise
-    entry.runtime_data = CamerasRuntimeData(backend=backend, coordinator=coordinator)
+    entry.runtime_data = CamerasRuntimeData(
+        backend=backend, coordinator=coordinator, capabilities=capabilities
+    )
+    if capabilities is not None:
+        capabilities.async_schedule_save()
+        # Later device-list rescans, firmware reads and upgrades change the cache too.
+        entry.async_on_unload(coordinator.async_add_listener(capabilities.async_schedule_save))
     _async_remove_stale_devices(hass, entry, coordinator)
     entry.runtime_data.push = await async_start_push(hass, entry, coordinator)
     async_register_devices(hass, entry.entry_id, coordinator)
@@ -84,7 +98,15 @@ async def async_unload_entry(hass: HomeAssistant, entry: CamerasConfigEntry) -> 
         if data.push is not None:
             await data.push.async_stop()
         await data.backend.async_close()
+        if data.capabilities is not None:
+            await data.capabilities.async_flush()
     return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: CamerasConfigEntry) -> None:
+    """Delete what the entry stored besides its data: the TUMS capability cache."""
+    # Every platform: a missing file is no error, and the entry's data may be incomplete.
+    await async_remove_store(hass, entry.entry_id)
 
 
 @callback

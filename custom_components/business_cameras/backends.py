@@ -15,6 +15,7 @@ from .api.sunmi.backend import SunmiBackend
 from .api.sunmi.client import SunmiClient
 from .api.sunmi.tls import build_ssl_context
 from .api.tums.backend import TumsBackend
+from .api.tums.capability_cache import CapabilityCache
 from .api.tums.client import DEFAULT_BASE_URL, TumsClient
 from .api.vigi.backend import VigiBackend
 from .api.vigi.client import VigiClient
@@ -44,8 +45,16 @@ if TYPE_CHECKING:
     from . import CamerasConfigEntry
 
 
-async def async_create_backend(hass: HomeAssistant, entry: CamerasConfigEntry) -> Backend:
-    """The Backend for ``entry``, sharing Home Assistant's HTTP session."""
+async def async_create_backend(
+    hass: HomeAssistant,
+    entry: CamerasConfigEntry,
+    *,
+    capability_cache: CapabilityCache | None = None,
+) -> Backend:
+    """The Backend for ``entry``, sharing Home Assistant's HTTP session.
+
+    ``capability_cache`` is used by a TUMS application only.
+    """
     data = entry.data
     platform = data[CONF_PLATFORM]
     session = async_get_clientsession(hass)
@@ -78,7 +87,11 @@ async def async_create_backend(hass: HomeAssistant, entry: CamerasConfigEntry) -
         return SunmiBackend(sunmi, sn=data[CONF_SN], model=data[CONF_MODEL], name=entry.title)
     if platform == PLATFORM_TUMS:
         return await async_create_tums_backend(
-            hass, data, account_id=entry.unique_id or "", options=entry.options
+            hass,
+            data,
+            account_id=entry.unique_id or "",
+            options=entry.options,
+            capability_cache=capability_cache,
         )
     raise ValueError(f"unknown platform {platform}")
 
@@ -89,8 +102,12 @@ async def async_create_tums_backend(
     *,
     account_id: str,
     options: Mapping[str, Any] | None = None,
+    capability_cache: CapabilityCache | None = None,
 ) -> TumsBackend:
-    """A TUMS application: the public cloud unless an on-premise base URL was given."""
+    """A TUMS application: the public cloud unless an on-premise base URL was given.
+
+    Without ``capability_cache`` (the config flow's trial) every setup reads the capabilities.
+    """
     options = options or {}
     context = await hass.async_add_executor_job(build_context, data.get(CONF_CA_PEM))
     client = TumsClient(
@@ -106,4 +123,5 @@ async def async_create_tums_backend(
         client,
         account_id=account_id or data[CONF_ACCESS_KEY],
         local_streams=options.get(CONF_LOCAL_STREAMS) or {},
+        capability_cache=capability_cache,
     )

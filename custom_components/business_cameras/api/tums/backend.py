@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import time
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +25,7 @@ from ..model import (
 )
 from . import push
 from .alarm import AlarmType
+from .capability_cache import CapabilityCache, Probe
 from .client import AppType, TumsClient
 from .errors import (
     DeviceOfflineError,
@@ -64,6 +64,9 @@ IMAGE_FIELDS: Final = {
     Setting.SATURATION: "saturation",
     Setting.SHARPNESS: "sharpness",
 }
+# searchDay (1.4.5.7) names no time zone; the only day boundary the document defines is
+# Beijing time's (1.4.4.24), so the cloud's "today" is China Standard Time.
+CLOUD_TZ: Final = dt.timezone(dt.timedelta(hours=8), "CST")
 # Detections switched through 1.4.8.3 (no read-back): the alarmType of each.
 DETECTIONS: Final = {
     Setting.MOTION_DETECTION: AlarmType.MOTION,
@@ -100,13 +103,17 @@ class TumsBackend:
         *,
         account_id: str,
         local_streams: Mapping[str, str] | None = None,
+        capability_cache: CapabilityCache | None = None,
     ) -> None:
         """Wrap ``client``; ``account_id`` is the stable identity of the config entry.
 
         ``local_streams`` maps device keys to RTSP URLs on the local network: the cloud
         offers no stream, so a camera streams only where the user gave one.
+        ``capability_cache`` (owned and persisted by the caller) spares the four capability
+        requests per camera at setup while its entries are fresh.
         """
         self._client = client
+        self._cache = capability_cache
         self._account_id = account_id
         self._local_streams = dict(local_streams or {})
         self._app_type: AppType | None = None
@@ -214,6 +221,8 @@ class TumsBackend:
             return run
 
         await run_bounded([caps_job(*entry) for entry in entries], CONCURRENCY)
+        if self._cache is not None:
+            self._cache.retain({key for key, _, _, _ in entries})
 
         def caps_of(key: str) -> frozenset[Capability]:
             return capabilities.get(key, frozenset())
@@ -289,9 +298,34 @@ class TumsBackend:
             _CAP.MOTION_DETECTION,
             _CAP.TAMPER_DETECTION,
         }
-        target = ref if parent is not None else ref.with_channel(1)
+        probe = self._cache.get(key, info.model) if self._cache is not None else None
+        if probe is None:
+            target = ref if parent is not None else ref.with_channel(1)
+            probe, complete = await self._probe(target, parent)
+            # Only complete answers: a failed read would otherwise be cached as "absent".
+            if complete and self._cache is not None:
+                self._cache.put(key, info.model, probe)
+        caps |= probe.capabilities
+        options.ir_modes = probe.ir_modes
+        options.resolutions = probe.resolutions
+        if parent is None and (
+            (info.qr_code and info.qr_code in self._flow_ids)
+            or normalise_mac(info.mac) in self._flow_ids
+        ):
+            caps.add(_CAP.PEOPLE_FLOW)
+        return frozenset(caps)
+
+    async def _probe(self, target: DeviceRef, parent: str | None) -> tuple[Probe, bool]:
+        """The four capability requests of a camera, and whether every one was answered.
+
+        A failed request adds nothing; what the others answered still counts.
+        """
+        caps: set[Capability] = set()
+        complete = True
         capability = await self._soft(self._client.get_capability(target), "capability")
-        if capability is not None:
+        if capability is None:
+            complete = False
+        else:
             flags = {k for k, v in capability.items() if str(v).strip() == "1"}
             alarm_lists = capability.get("msg_alarm_list") or capability.get(
                 "msg_alarm_separate_list"
@@ -307,21 +341,20 @@ class TumsBackend:
             # 1.4.3.2: without either set, a camera pushes motion and tampering only.
             if flags & {"smart_msg_push_capability", "linkage_capability"}:
                 caps.add(_CAP.SMART_EVENTS)
-        if await self._soft(self._client.get_ptz_reset_support(target), "ptz support"):
+        ptz = await self._soft(self._client.get_ptz_reset_support(target), "ptz support")
+        complete = complete and ptz is not None
+        if ptz:
             caps.add(_CAP.PTZ_RESET)
         lamp = await self._soft(self._client.get_supplement_lamp_capability(target), "lamp")
+        complete = complete and lamp is not None
+        ir_modes: tuple[str, ...] = ()
         modes = (lamp or {}).get("nightVisionModeRange")
         if isinstance(modes, list) and modes:
-            options.ir_modes = tuple(str(mode) for mode in modes)
+            ir_modes = tuple(str(mode) for mode in modes)
             caps.add(_CAP.IR_MODE)
         video = await self._soft(self._client.get_video_capability(target), "video capability")
-        options.resolutions = _main_resolutions(video or {})
-        if parent is None and (
-            (info.qr_code and info.qr_code in self._flow_ids)
-            or normalise_mac(info.mac) in self._flow_ids
-        ):
-            caps.add(_CAP.PEOPLE_FLOW)
-        return frozenset(caps)
+        complete = complete and video is not None
+        return Probe(frozenset(caps), ir_modes, _main_resolutions(video or {})), complete
 
     async def _flow_devices(self) -> set[str]:
         """Device codes and MACs of the IPCs that count people (1.4.7.1; project apps only)."""
@@ -395,8 +428,7 @@ class TumsBackend:
             if _CAP.EVENT_POLLING in device.capabilities
         }
         self._marks.forget(self._refs)
-        today = dt.datetime.now().astimezone().date()
-        now = time.time()
+        today = dt.datetime.now(CLOUD_TZ).date()
 
         def job(key: str, ref: DeviceRef) -> Callable[[], Awaitable[None]]:
             async def run() -> None:
@@ -406,7 +438,7 @@ class TumsBackend:
                     if segments is None:
                         return  # try again next poll; the mark stays where it was
                     found += segments
-                states[key].polled_events = self._marks.new_events(key, found, today, now)
+                states[key].polled_events = self._marks.new_events(key, found, today)
 
             return run
 
@@ -488,6 +520,8 @@ class TumsBackend:
             if key is None or key not in states:
                 continue
             states[key].firmware = info.current
+            if self._cache is not None:
+                self._cache.note_firmware(key, info.current)
             states[key].firmware_latest = info.newest or info.current
             installing = info.upgrade_status in UPGRADING
             states[key].firmware_installing = installing
@@ -713,6 +747,9 @@ class TumsBackend:
             await self._client.sync_time(ref)
         elif action is Action.UPDATE_FIRMWARE and _CAP.FIRMWARE_UPDATE in caps:
             await self._client.upgrade_device(ref)
+            # The new firmware may answer the capability requests differently.
+            if self._cache is not None:
+                self._cache.invalidate(device.key)
         else:
             raise UnsupportedError(f"{action} is not offered by {device.key}")
 

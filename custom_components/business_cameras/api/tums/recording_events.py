@@ -118,14 +118,13 @@ class RecordingWatermarks:
         device_key: str,
         recordings: Iterable[Recording],
         today: dt.date,
-        now: float,
     ) -> list[CameraEvent]:
         """Events of the segments that started after the mark; the mark moves on."""
         found = sorted(recordings, key=lambda r: r.start)
         mark = self._marks.get(device_key)
         if mark is None:
-            newest = max((r.start for r in found), default=int(now))
-            self._marks[device_key] = _Mark(min(newest, int(now)), today)
+            # Nothing listed yet: whatever appears later is new, however early it started.
+            self._marks[device_key] = _Mark(max((r.start for r in found), default=0), today)
             return []
         events: list[CameraEvent] = []
         for recording in found:
