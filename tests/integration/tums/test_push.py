@@ -36,6 +36,9 @@ async def external_port(
     return port
 
 
+SEARCH_VIDEO = "/vms/open/webServer/v2/searchVideo"
+
+
 def push_on(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     hass.config_entries.async_update_entry(entry, options={"push_method": "webhook"})
 
@@ -133,3 +136,14 @@ async def test_no_external_url_raises_an_issue(
     assert issue is not None
     assert issue.translation_key == "push_unavailable_external"
     assert tums_sim.state.push_config is None
+
+
+async def test_no_recording_reads_while_push_is_on(
+    hass: HomeAssistant, tums_sim: TumsSimulator, tums_entry: MockConfigEntry, external_port: int
+) -> None:
+    push_on(hass, tums_entry)
+    await setup_entry(hass, tums_entry)
+    searches = tums_sim.requests[SEARCH_VIDEO]
+    await tums_entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert tums_sim.requests[SEARCH_VIDEO] == searches
