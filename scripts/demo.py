@@ -69,6 +69,10 @@ TUMS_PORT = 443
 TUMS_ACCESS_KEY = "demo-tums-access-key"
 TUMS_SECRET_KEY = "demo-tums-secret-key"
 TUMS_DEVICES = 12
+TUMS_CONTROL_PORT = 20081
+TUMS_CONTROL_URL = f"http://{TUMS_HOST}:{TUMS_CONTROL_PORT}"
+TUMS_EVENT_DEVICE = "IPC 1"  # the camera whose motion the banner shows how to push
+TUMS_PUSH_TIMEOUT = 30.0
 TUMS_CERT_DIR = DEMO_DIR / "tums-cert"
 TUMS_TITLE = "TUMS"  # the flow titles the entry "TUMS <host> (<application type>)"
 TUMS_LISTENING_RE = re.compile(r"TUMS simulator listening on (?P<url>https://[\d.]+:\d+)")
@@ -345,10 +349,11 @@ def sunmi_banner(cameras: Iterable[SunmiCamera]) -> str:
     )
 
 
-def banner(port: int, sim: SimulatorInfo, entities: int) -> str:
-    """What the user reads once everything runs."""
+def banner(port: int, sim: SimulatorInfo, entities: int, tums_device: str) -> str:
+    """What the user reads once everything runs (tums_device: the qrCode pushes are about)."""
     control = sim.control_url or "(no control API)"
     event = json.dumps(DEMO_EVENT)
+    tums_event = json.dumps({"kind": "movementDetected", "device_id": tums_device})
     logs = ", ".join(str(c.log.relative_to(ROOT)) for c in SUNMI_CAMERAS)
     return f"""
 Home Assistant:  {base_url(port)}
@@ -361,6 +366,8 @@ Control API:     {control}
     curl {control}/state
 {sunmi_banner(SUNMI_CAMERAS)}
 TUMS cloud:      https://{TUMS_HOST}:{TUMS_PORT} (AK {TUMS_ACCESS_KEY}, {TUMS_DEVICES} devices)
+  Push a motion message about "{TUMS_EVENT_DEVICE}" to Home Assistant's webhook:
+    curl -X POST {TUMS_CONTROL_URL}/push -H 'Content-Type: application/json' -d '{tums_event}'
 Logs:            .demo/home-assistant.log, .demo/vigi.log, .demo/tums.log, {logs}
 
 Ctrl-C stops everything.
@@ -583,8 +590,9 @@ async def wait_for_listening[T](child: Child, parse: Callable[[str], T | None]) 
 
 async def start_tums_simulator(children: Children) -> str:
     """Start the TUMS cloud simulator; its base URL."""
-    if not port_is_free(TUMS_HOST, TUMS_PORT):
-        raise DemoError(f"{TUMS_HOST}:{TUMS_PORT} is in use (another demo still running?)")
+    for port in (TUMS_PORT, TUMS_CONTROL_PORT):
+        if not port_is_free(TUMS_HOST, port):
+            raise DemoError(f"{TUMS_HOST}:{port} is in use (another demo still running?)")
     say(f"starting the TUMS cloud simulator on {TUMS_HOST}:{TUMS_PORT}")
     argv = [
         sys.executable,
@@ -600,6 +608,8 @@ async def start_tums_simulator(children: Children) -> str:
         str(TUMS_DEVICES),
         "--cert-dir",
         str(TUMS_CERT_DIR),
+        "--control-port",
+        str(TUMS_CONTROL_PORT),
     ]
     env = {**os.environ, "TUMS_SIM_SECRET_KEY": TUMS_SECRET_KEY}
     child = await children.spawn(
@@ -725,7 +735,7 @@ class HassApi:
         result = await self.call("POST", "/api/file_upload", form=data)
         return str(result["file_id"])
 
-    async def ws_command(self, command: str) -> Any:
+    async def ws_command(self, command: str, **arguments: Any) -> Any:
         """One websocket API command (flows in progress and the entity registry are only there)."""
         async with self.session.ws_connect(self.url + "/api/websocket") as ws:
             await ws.receive_json()  # auth_required
@@ -733,7 +743,7 @@ class HassApi:
             auth = await ws.receive_json()
             if auth.get("type") != "auth_ok":
                 raise DemoError(f"websocket authentication failed: {auth}")
-            await ws.send_json({"id": 1, "type": command})
+            await ws.send_json({"id": 1, "type": command, **arguments})
             answer = await ws.receive_json()
         if not answer.get("success"):
             raise DemoError(f"websocket command {command} failed: {answer.get('error')}")
@@ -917,10 +927,72 @@ async def add_tums_entry(api: HassApi, url: str) -> None:
 
 
 async def ensure_tums_entry(api: HassApi, url: str) -> Mapping[str, Any]:
-    """The TUMS entry, loaded; adds it first when missing."""
+    """The TUMS entry, loaded, with push on; adds it first when missing."""
     if entry_titled(await domain_entries(api), TUMS_TITLE) is None:
         await add_tums_entry(api, url)
-    return (await wait_for_entries(api, [TUMS_TITLE]))[TUMS_TITLE]
+    entry = (await wait_for_entries(api, [TUMS_TITLE]))[TUMS_TITLE]
+    if await enable_tums_push(api, str(entry["entry_id"])):
+        await wait_for_tums_subscription(api)
+        entry = (await wait_for_entries(api, [TUMS_TITLE]))[TUMS_TITLE]
+    return entry
+
+
+async def enable_tums_push(api: HassApi, entry_id: str) -> bool:
+    """Webhook push for the TUMS entry, as a user switches it on; False if it already was.
+
+    A cloud pushes to Home Assistant's external URL; here the "cloud" is on loopback, so
+    Home Assistant's own loopback URL is that URL.
+    """
+    config = await api.ws_command("get_config")
+    if config.get("external_url") != api.url:
+        await api.ws_command("config/core/update", external_url=api.url)
+    flows = "/api/config/config_entries/options/flow"
+    menu = await api.call("POST", flows, {"handler": entry_id})
+    if menu.get("type") != "menu" or "settings" not in menu.get("menu_options", []):
+        raise DemoError(f"expected the TUMS options menu, got {menu}")
+    form = await api.call("POST", f"{flows}/{menu['flow_id']}", {"next_step_id": "settings"})
+    defaults = {field["name"]: field.get("default") for field in form.get("data_schema", [])}
+    if "push_method" not in defaults:
+        raise DemoError(f"the TUMS options have no push method: {form}")
+    if defaults["push_method"] == "webhook":
+        await api.call("DELETE", f"{flows}/{form['flow_id']}")
+        return False
+    done = await api.call(
+        "POST", f"{flows}/{form['flow_id']}", {**defaults, "push_method": "webhook"}
+    )
+    if done.get("type") != "create_entry":
+        raise DemoError(f"the TUMS options flow did not finish: {done}")
+    say("TUMS push switched on (the simulator posts to Home Assistant's webhook)")
+    return True
+
+
+async def tums_state(api: HassApi) -> dict[str, Any]:
+    """The TUMS simulator's control state."""
+    async with api.session.get(TUMS_CONTROL_URL + "/state") as resp:
+        resp.raise_for_status()
+        state: dict[str, Any] = await resp.json()
+    return state
+
+
+async def wait_for_tums_subscription(api: HassApi) -> None:
+    """Until the reloaded entry has subscribed Home Assistant's webhook in the simulator."""
+    deadline = time.monotonic() + TUMS_PUSH_TIMEOUT
+    while time.monotonic() < deadline:
+        config = (await tums_state(api)).get("push_config") or {}
+        if config.get("openMsgTransport") == 1 and str(config.get("serverUrl", "")).startswith(
+            api.url
+        ):
+            return
+        await asyncio.sleep(0.5)
+    raise DemoError("the TUMS entry did not subscribe to push; see .demo/home-assistant.log")
+
+
+async def tums_device_id(api: HassApi, name: str) -> str:
+    """A simulated TUMS device's qrCode, by name."""
+    for device in (await tums_state(api))["devices"]:
+        if device["name"] == name:
+            return str(device["qrCode"])
+    raise DemoError(f"the TUMS simulator has no device {name!r}")
 
 
 async def add_sunmi_entry(api: HassApi, flow_id: str, camera: SunmiInfo) -> None:
@@ -1031,6 +1103,7 @@ class Demo:
     entries: dict[str, str]  # VIGI_TITLE or SN -> entry id
     registry: list[dict[str, Any]]  # the entity registry
     motion: dict[str, str]  # the NVR's motion binary sensors -> state
+    tums_device: str  # the qrCode of TUMS_EVENT_DEVICE
 
     def entity(self, owner: str, domain: str, key: str) -> str:
         """The entity with that domain and translation key of one entry (VIGI_TITLE or SN)."""
@@ -1222,7 +1295,8 @@ async def set_up(args: argparse.Namespace, children: Children, api: HassApi) -> 
     registry = await api.ws_command("config/entity_registry/list")
     motion_ids = entities_of(registry, ids[VIGI_TITLE], "binary_sensor", "motion")
     motion = await wait_for_motion_sensors(api, motion_ids)
-    return Demo(vigi, cameras, ids, registry, motion)
+    tums_device = await tums_device_id(api, TUMS_EVENT_DEVICE)
+    return Demo(vigi, cameras, ids, registry, motion, tums_device)
 
 
 async def until_stopped[T](coro: Coroutine[Any, Any, T], stop: asyncio.Event) -> T:
@@ -1251,7 +1325,7 @@ async def run(args: argparse.Namespace, children: Children, stop: asyncio.Event)
         api = HassApi(session, port)
         try:
             demo = await until_stopped(set_up(args, children, api), stop)
-            print(banner(port, demo.vigi, len(demo.motion)), flush=True)
+            print(banner(port, demo.vigi, len(demo.motion), demo.tums_device), flush=True)
             if args.exit_after_setup:
                 ok = await until_stopped(self_check(api, demo), stop)
                 say("all checks passed" if ok else "some checks FAILED")

@@ -23,6 +23,7 @@ from scripts.demo import (
     SS_CAMERA,
     SUNMI_CAMERAS,
     SUNMI_SECRET_KEY,
+    TUMS_CONTROL_URL,
     DemoError,
     SunmiCamera,
     banner,
@@ -246,7 +247,7 @@ def test_banner() -> None:
         " control=http://127.0.0.2:20080"
     )
     assert info is not None
-    text = banner(8123, info, 16)
+    text = banner(8123, info, 16, "16E00900000000001")
     assert "http://127.0.0.1:8123" in text
     assert f"{DEMO_USERNAME} / {DEMO_PASSWORD}" in text
     assert "curl -X POST http://127.0.0.2:20080/event" in text
@@ -258,6 +259,10 @@ def test_banner() -> None:
     assert face is not None
     assert face[1] == FS_CAMERA.control_url
     assert json.loads(face[2])["group_name"] == "vip"
+    push = re.search(r"curl -X POST (\S+)/push .* -d '(.*)'", text)
+    assert push is not None
+    assert push[1] == TUMS_CONTROL_URL
+    assert json.loads(push[2]) == {"kind": "movementDetected", "device_id": "16E00900000000001"}
     assert f"curl -X POST {SS_CAMERA.control_url}/motion" in text
 
 

@@ -9,7 +9,7 @@ from scripts import demo
 from scripts.demo import HassApi
 
 from .hass import Registry, ws
-from .stack import SUNMI_FS, VIGI_HUB, vigi_channel
+from .stack import SUNMI_FS, TUMS_IPC, VIGI_HUB, vigi_channel
 
 URL_PATH = "business-cameras"
 VIEW_PATH = "cameras"
@@ -21,28 +21,25 @@ ROWS = ("switch", "sensor", "motion", "event")  # the order of each entities car
 
 @dataclass(frozen=True)
 class Platform:
-    """One platform's column: a camera card and an entities card with ROWS."""
+    """One platform's column: a camera card (where it has a camera) and an entities card."""
 
     title: str  # the column's heading
     card: str  # the entities card's title
-    camera: str
+    camera: str | None  # None: the platform gives no picture (the TUMS cloud has no stream)
     rows: dict[str, tuple[str, str]]  # ROWS kind -> (entity, the name the row shows)
 
     def section(self) -> dict[str, Any]:
         """A sections-view column: a heading, the camera, the rows."""
         rows = [{"entity": self.rows[kind][0], "name": self.rows[kind][1]} for kind in ROWS]
-        return {
-            "type": "grid",
-            "cards": [
-                {"type": "heading", "heading": self.title},
-                {"type": "picture-entity", "entity": self.camera},
-                {"type": "entities", "title": self.card, "entities": rows},
-            ],
-        }
+        cards: list[dict[str, Any]] = [{"type": "heading", "heading": self.title}]
+        if self.camera is not None:
+            cards.append({"type": "picture-entity", "entity": self.camera})
+        cards.append({"type": "entities", "title": self.card, "entities": rows})
+        return {"type": "grid", "cards": cards}
 
 
-def platforms(registry: Registry) -> tuple[Platform, Platform]:
-    """VIGI channel 1 (with the NVR's disk) and the SUNMI FS camera."""
+def platforms(registry: Registry) -> tuple[Platform, Platform, Platform]:
+    """VIGI channel 1 (with the NVR's disk), the SUNMI FS camera and a TUMS cloud camera."""
     entity = registry.entity
     vigi = Platform(
         title="TP-Link VIGI NVR",
@@ -66,7 +63,18 @@ def platforms(registry: Registry) -> tuple[Platform, Platform]:
             "event": (entity(SUNMI_FS, "event", "camera_event"), "Last event"),
         },
     )
-    return vigi, sunmi
+    tums = Platform(
+        title="TP-Link TUMS cloud",
+        card=f"{TUMS_IPC} (cloud)",
+        camera=None,
+        rows={
+            "switch": (entity(TUMS_IPC, "switch", "osd_date"), "Date in picture"),
+            "sensor": (entity(TUMS_IPC, "sensor", "firmware"), "Firmware"),
+            "motion": (entity(TUMS_IPC, "binary_sensor", "motion"), "Motion"),
+            "event": (entity(TUMS_IPC, "event", "camera_event"), "Last event"),
+        },
+    )
+    return vigi, sunmi, tums
 
 
 async def create_dashboard(api: HassApi, columns: tuple[Platform, ...]) -> str:

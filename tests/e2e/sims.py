@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from scripts import demo
 from scripts.demo import control
 
 from .stack import Stack
@@ -39,4 +40,24 @@ async def wait_for_sim(
             return state
         if time.monotonic() > deadline:
             raise AssertionError(f"{control_url}/state not as expected after {within:.0f} s")
+        await asyncio.sleep(0.2)
+
+
+async def tums_settings(
+    e2e: Stack,
+    device_id: str,
+    done: Callable[[Mapping[str, Any]], bool] = lambda _: True,
+    within: float = 15.0,
+) -> dict[str, Any]:
+    """A TUMS device's settings as the simulator holds them, once done(settings)."""
+    url = f"{demo.TUMS_CONTROL_URL}/settings"
+    deadline = time.monotonic() + within
+    while True:
+        async with e2e.session.get(url, params={"device_id": device_id}) as resp:
+            assert resp.status == 200, await resp.text()
+            settings: dict[str, Any] = await resp.json()
+        if done(settings):
+            return settings
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{device_id}: TUMS settings not as expected after {within:.0f} s")
         await asyncio.sleep(0.2)

@@ -40,6 +40,7 @@ RTSP_LINE = re.compile(r"VIGI RTSP simulator listening on (rtsp://\S+)")
 VIGI_HUB = f"VIGI NVR {demo.SIM_HOST}"
 SUNMI_SS = f"SUNMI Store Sense Camera {demo.SS_CAMERA.sn}"
 SUNMI_FS = f"SUNMI Face Sense Camera {demo.FS_CAMERA.sn}"
+TUMS_IPC = demo.TUMS_EVENT_DEVICE  # the cloud lists its devices by their names
 
 START_TIMEOUT = 150.0
 STOP_TIMEOUT = 90.0
