@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-VIEWPORT = {"width": 1280, "height": 800}
+VIEWPORT = {"width": 1800, "height": 900}  # three dashboard columns side by side
 LOCAL_SCHEMES = ("data", "blob", "about")
 DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
 DOCS_COLOURS = 64  # palette PNGs keep the committed copies small
