@@ -70,6 +70,7 @@ TUMS_ACCESS_KEY = "demo-tums-access-key"
 TUMS_SECRET_KEY = "demo-tums-secret-key"
 TUMS_DEVICES = 12
 TUMS_CONTROL_PORT = 20081
+TUMS_SOLAR = 1  # solar power supplies besides the video devices
 TUMS_CONTROL_URL = f"http://{TUMS_HOST}:{TUMS_CONTROL_PORT}"
 TUMS_EVENT_DEVICE = "IPC 1"  # the camera whose motion the banner shows how to push
 TUMS_PUSH_TIMEOUT = 30.0
@@ -610,6 +611,8 @@ async def start_tums_simulator(children: Children) -> str:
         str(TUMS_CERT_DIR),
         "--control-port",
         str(TUMS_CONTROL_PORT),
+        "--solar",
+        str(TUMS_SOLAR),
     ]
     env = {**os.environ, "TUMS_SIM_SECRET_KEY": TUMS_SECRET_KEY}
     child = await children.spawn(

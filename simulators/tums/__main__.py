@@ -29,7 +29,10 @@ def _parser() -> argparse.ArgumentParser:
         "--rate-limit", type=int, default=None, help="requests per second per AccessKey (-10201)"
     )
     parser.add_argument(
-        "--solar", type=int, default=1, help="solar power devices (VIDEO.SOLARPOWER) to add"
+        "--solar",
+        type=int,
+        default=0,
+        help="solar power devices (VIDEO.SOLARPOWER) to add after the --devices video devices",
     )
     parser.add_argument(
         "--recording-days", type=int, default=2, help="days of recordings before today"

@@ -705,7 +705,7 @@ async def test_control_api_solar_recording_alarms(tmp_path: Path) -> None:
         await sim.stop()
 
 
-async def test_cli_adds_one_solar_device(tmp_path: Path) -> None:
+async def test_cli_devices_count_exactly_and_solar_is_asked_for(tmp_path: Path) -> None:
     env = {**os.environ, "TUMS_SIM_SECRET_KEY": SK}
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -719,6 +719,8 @@ async def test_cli_adds_one_solar_device(tmp_path: Path) -> None:
         "0",
         "--devices",
         "2",
+        "--solar",
+        "1",
         "--cert-dir",
         str(tmp_path),
         cwd=REPO,
@@ -731,7 +733,10 @@ async def test_cli_adds_one_solar_device(tmp_path: Path) -> None:
         control = lines[2].split("control API: ")[1].strip()
         async with aiohttp.ClientSession() as session, session.get(control + "/state") as resp:
             state = await resp.json()
-        assert [d["deviceType"] for d in state["devices"]].count("VIDEO.SOLARPOWER") == 1
+        types = [d["deviceType"] for d in state["devices"]]
+        assert types.count("VIDEO.SOLARPOWER") == 1
+        # --devices counts the video devices (NVR 0 with its channels, IPC 1), no more
+        assert types.count("NETWORKVIDEORECORDER") == 1
     finally:
         proc.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(proc.wait(), 10) == 0
