@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -10,6 +11,7 @@ from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
 from . import CamerasConfigEntry
+from .api.model import Device
 from .const import (
     CONF_ACCESS_KEY,
     CONF_FINGERPRINT,
@@ -61,13 +63,22 @@ async def async_get_config_entry_diagnostics(
     data = entry.runtime_data
     coordinator = data.coordinator
     cdata = coordinator.data
-    devices = {key: asdict(device) for key, device in coordinator.devices.items()}
-    for device in devices.values():
-        device["capabilities"] = sorted(device["capabilities"])
-    states = {key: asdict(state) for key, state in cdata.states.items()} if cdata else {}
+    aliases = _key_aliases(coordinator.devices)
+
+    def alias(key: str | None) -> str | None:
+        return None if key is None else aliases.get(key, key)
+
+    devices: dict[str | None, dict[str, Any]] = {}
+    for key, device in coordinator.devices.items():
+        described = asdict(device)
+        described["key"] = alias(key)
+        described["parent"] = alias(device.parent)
+        described["capabilities"] = sorted(described["capabilities"])
+        devices[alias(key)] = described
+    states = {alias(key): asdict(state) for key, state in cdata.states.items()} if cdata else {}
     events = (
         {
-            key: {
+            alias(key): {
                 kind.value: {
                     "time": event.time.isoformat(),
                     "vendor_type": event.vendor_type,
@@ -88,9 +99,34 @@ async def async_get_config_entry_diagnostics(
             if data.push is None
             else {"received": data.push.received, "rejected": data.push.rejected},
             "polled_groups": sorted(coordinator.needed_groups),
+            "backend": _backend_diagnostics(data.backend),
             "devices": devices,
             "states": states,
             "events": events,
         },
         TO_REDACT,
     )
+
+
+def _backend_diagnostics(backend: object) -> dict[str, Any] | None:
+    """A platform's own summary where its backend offers one (TUMS does)."""
+    summary = getattr(backend, "diagnostics", None)
+    return summary() if callable(summary) else None
+
+
+def _key_aliases(devices: Mapping[str, Device]) -> dict[str, str]:
+    """``device_<n>`` for the keys that hold a serial, device code or MAC (TUMS, SUNMI).
+
+    Aliases keep the structure (which channel belongs to which hub) without the identity;
+    keys such as ``ch1`` stay as they are.
+    """
+    identifiers = {
+        value.upper()
+        for device in devices.values()
+        for value in (device.serial, device.mac, device.mac and device.mac.replace(":", "-"))
+        if value
+    }
+    identifying = [
+        key for key in sorted(devices) if any(found in key.upper() for found in identifiers)
+    ]
+    return {key: f"device_{n}" for n, key in enumerate(identifying, start=1)}

@@ -17,7 +17,7 @@ from custom_components.business_cameras.diagnostics import async_get_config_entr
 from simulators.tums import TumsSimulator
 
 from ..conftest import setup_entry
-from .conftest import AK, IPC2, NVR0
+from .conftest import AK, IPC2, NVR0, SK
 
 CREATE_TEMP = "/tums/open/credentialManager/v1/createTempApplicationApiCredential"
 RTSP = "rtsp://viewer:s3cret-pass@192.0.2.20:554/stream1"
@@ -111,6 +111,12 @@ async def test_local_stream_gives_a_cloud_camera_a_live_view(
     # Diagnostics never show the URL (it holds the camera's password).
     diagnostics = await async_get_config_entry_diagnostics(hass, tums_entry)
     assert "s3cret-pass" not in str(diagnostics)
+    for secret in (AK, SK, IPC2):
+        assert secret not in str(diagnostics)
+    assert diagnostics["backend"]["app_type"] == "device"
+    assert diagnostics["backend"]["cameras_with_local_stream"] == 1
+    assert diagnostics["backend"]["push_subscribed"] is False
+    assert diagnostics["backend"]["unlicensed_devices"] == 0
 
     # An empty address removes it again.
     form = await open_step(hass, tums_entry, "local_stream")

@@ -139,6 +139,21 @@ class TumsBackend:
         """Device or project application, once connected."""
         return self._app_type
 
+    def diagnostics(self) -> dict[str, Any]:
+        """What the application looks like from here; no key, code or address."""
+        return {
+            "app_type": None if self._app_type is None else self._app_type.value,
+            "devices": len(self._refs),
+            "unlicensed_devices": len(self._unlicensed),
+            "people_counting_devices": len(self._flow_ids),
+            "push_subscribed": self._push_url is not None,
+            "temporary_credentials": self._client.uses_temporary_credentials,
+            "rate_limited_for_s": self._client.blocked_for,
+            "cameras_with_local_stream": len(self._local_streams),
+            "recording_marks": len(self._marks),
+            "capability_cache_entries": None if self._cache is None else len(self._cache),
+        }
+
     async def async_connect(self) -> None:
         """Verify the keys and learn the application type (AuthError, ConnectError)."""
         self._app_type = await self._client.detect_app_type()

@@ -235,6 +235,16 @@ class TumsClient:
         return self._terminal_id
 
     @property
+    def uses_temporary_credentials(self) -> bool:
+        """Whether requests are signed with minted temporary pairs."""
+        return self._use_temp
+
+    @property
+    def blocked_for(self) -> float:
+        """Seconds until calls go out again after a rate limit (0 when they do now)."""
+        return max(0.0, round(self._blocked_until - time.monotonic(), 1))
+
+    @property
     def access_key(self) -> str:
         """The long-term access key (not secret)."""
         return self._long_term.access_key

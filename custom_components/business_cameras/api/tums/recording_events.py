@@ -106,6 +106,10 @@ class RecordingWatermarks:
         """No camera read yet."""
         self._marks: dict[str, _Mark] = {}
 
+    def __len__(self) -> int:
+        """How many cameras have a mark."""
+        return len(self._marks)
+
     def days_to_search(self, device_key: str, today: dt.date) -> list[dt.date]:
         """Today, and the previous day too while its late segments may still be unread."""
         mark = self._marks.get(device_key)
