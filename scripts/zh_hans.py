@@ -265,6 +265,14 @@ ZH: dict[str, str] = {
     "Ambient temperature": "环境温度",
     "Solar input power": "太阳能输入功率",
     "Output power": "输出功率",
+    "Main stream encoding": "主码流编码",
+    "H.264": "H.264",
+    "H.265": "H.265",
+    "Main stream frame rate (fps)": "主码流帧率（fps）",
+    "Main stream bitrate (kbit/s)": "主码流码率（kbit/s）",
+    "Main stream bitrate type": "主码流码率类型",
+    "Constant": "定码率",
+    "Variable": "变码率",
 }
 
 

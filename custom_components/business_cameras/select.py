@@ -1,4 +1,4 @@
-"""Selects: time source, night vision, resolution, rotation and picture flip."""
+"""Selects: time source, night vision, main-stream encoding, rotation and picture flip."""
 
 from __future__ import annotations
 
@@ -36,6 +36,13 @@ class CamerasSelectDescription(CamerasEntityDescription, SelectEntityDescription
     # Options that depend on the model (rotation angles, IR modes); None keeps ``options``.
     options_fn: Callable[[Device], list[str]] | None = None
     to_value: Callable[[str], Any] = lambda option: option
+
+
+def _main_str(state: DeviceState, attr: str) -> str | None:
+    """A main-stream number as the option string it is offered as."""
+    main = state.streams.get("main")
+    value = None if main is None else getattr(main, attr)
+    return None if value is None else str(value)
 
 
 SELECTS: tuple[CamerasSelectDescription, ...] = (
@@ -86,6 +93,59 @@ SELECTS: tuple[CamerasSelectDescription, ...] = (
         setting=Setting.ROTATION,
         group=StateGroup.IMAGE,
         to_value=int,
+    ),
+    CamerasSelectDescription(
+        key="main_encoding",
+        translation_key="main_encoding",
+        entity_category=EntityCategory.CONFIG,
+        supported_fn=lambda device: Capability.STREAM_SETTINGS in device.capabilities
+        and bool(device.encodings),
+        needs=frozenset({StateGroup.STREAMS}),
+        options_fn=lambda device: list(device.encodings),
+        value_fn=lambda s: None if (main := s.streams.get("main")) is None else main.encoding,
+        setting=Setting.MAIN_ENCODING,
+        group=StateGroup.STREAMS,
+    ),
+    CamerasSelectDescription(
+        key="main_frame_rate",
+        translation_key="main_frame_rate",
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        supported_fn=lambda device: Capability.STREAM_SETTINGS in device.capabilities
+        and bool(device.frame_rates),
+        needs=frozenset({StateGroup.STREAMS}),
+        options_fn=lambda device: [str(fps) for fps in device.frame_rates],
+        value_fn=lambda s: _main_str(s, "frame_rate"),
+        setting=Setting.MAIN_FRAME_RATE,
+        group=StateGroup.STREAMS,
+        to_value=int,
+    ),
+    CamerasSelectDescription(
+        key="main_bitrate",
+        translation_key="main_bitrate",
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        supported_fn=lambda device: Capability.STREAM_SETTINGS in device.capabilities
+        and bool(device.bitrates),
+        needs=frozenset({StateGroup.STREAMS}),
+        options_fn=lambda device: [str(kbps) for kbps in device.bitrates],
+        value_fn=lambda s: _main_str(s, "bitrate_kbps"),
+        setting=Setting.MAIN_BITRATE,
+        group=StateGroup.STREAMS,
+        to_value=int,
+    ),
+    CamerasSelectDescription(
+        key="main_bitrate_type",
+        translation_key="main_bitrate_type",
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        supported_fn=lambda device: Capability.STREAM_SETTINGS in device.capabilities
+        and bool(device.bitrate_types),
+        needs=frozenset({StateGroup.STREAMS}),
+        options_fn=lambda device: list(device.bitrate_types),
+        value_fn=lambda s: None if (main := s.streams.get("main")) is None else main.bitrate_type,
+        setting=Setting.MAIN_BITRATE_TYPE,
+        group=StateGroup.STREAMS,
     ),
     CamerasSelectDescription(
         key="image_flip",

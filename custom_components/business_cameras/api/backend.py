@@ -37,6 +37,10 @@ class Setting(StrEnum):
     POE_PORT_ENABLED = "poe_port_enabled"  # tuple[int, bool]: port, on
     TIMING_MODE = "timing_mode"  # str
     MAIN_RESOLUTION = "main_resolution"  # str
+    MAIN_ENCODING = "main_encoding"  # str, one of Device.encodings
+    MAIN_FRAME_RATE = "main_frame_rate"  # int fps, one of Device.frame_rates
+    MAIN_BITRATE = "main_bitrate"  # int kbit/s, one of Device.bitrates
+    MAIN_BITRATE_TYPE = "main_bitrate_type"  # str, one of Device.bitrate_types
     STATUS_LED = "status_led"  # bool
     MOTION_DETECTION = "motion_detection"  # bool
     FACE_OPTIMIZE_SECONDS = "face_optimize_seconds"  # int 1..6, face analysis time

@@ -141,6 +141,11 @@ class Device:
     area: str | None = None
     # Main-stream resolutions the model offers ("1920*1080"), where the platform lists them.
     resolutions: tuple[str, ...] = ()
+    # Main-stream choices the model offers besides resolutions (empty: not settable).
+    encodings: tuple[str, ...] = ()  # "H264", "H265"
+    frame_rates: tuple[int, ...] = ()  # fps
+    bitrates: tuple[int, ...] = ()  # kbit/s
+    bitrate_types: tuple[str, ...] = ()  # "cbr", "vbr"
     # Settings the platform can write but never read back: their entities are optimistic.
     write_only: frozenset[Setting] = frozenset()
 
@@ -192,6 +197,8 @@ class StreamSettings:
     bitrate_kbps: int | None = None
     bitrate_type: str | None = None
     quality: str | None = None
+    encoding: str | None = None
+    frame_rate: int | None = None  # fps
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from custom_components.business_cameras.api.model import Capability, Device
 from custom_components.business_cameras.api.tums.backend import TumsBackend
 from custom_components.business_cameras.api.tums.capability_cache import (
     DEFAULT_MAX_AGE,
+    VERSION,
     CapabilityCache,
     Probe,
 )
@@ -120,7 +121,7 @@ def test_firmware_change_invalidates() -> None:
     assert not changed(cache)
     cache.note_firmware("a", "1.1.0")
     assert cache.get("a", "m") is None
-    restored = CapabilityCache.from_dict({"version": 1, "devices": {}})
+    restored = CapabilityCache.from_dict({"version": VERSION, "devices": {}})
     restored.note_firmware("unknown", "1.0.0")
     assert not changed(restored)
 
@@ -158,9 +159,9 @@ GOOD: dict[str, Any] = {
         [],
         "garbage",
         {"version": 0, "devices": {"a": GOOD}},
-        {"version": 2, "devices": {"a": GOOD}},
-        {"version": 1},
-        {"version": 1, "devices": ["a"]},
+        {"version": VERSION + 1, "devices": {"a": GOOD}},
+        {"version": VERSION},
+        {"version": VERSION, "devices": ["a"]},
     ],
 )
 def test_from_dict_unreadable_whole(data: object) -> None:
@@ -187,7 +188,7 @@ def test_from_dict_unreadable_whole(data: object) -> None:
 )
 def test_from_dict_drops_bad_entries(change: dict[str, Any]) -> None:
     clock = Clock()
-    data = {"version": 1, "devices": {"good": GOOD, "bad": {**GOOD, **change}, "odd": 7}}
+    data = {"version": VERSION, "devices": {"good": GOOD, "bad": {**GOOD, **change}, "odd": 7}}
     cache = CapabilityCache.from_dict(data, clock=clock)
     assert cache.changed
     assert "bad" not in cache

@@ -183,3 +183,63 @@ async def test_flip_select_on_a_channel(
     assert channel is not None
     assert channel.channels[1].settings["image"]["flip"] == "up_and_down"
     assert current(hass, entity_id).state == "up_and_down"
+
+
+def main_stream(sim: TumsSimulator, key: str) -> dict[str, object]:
+    camera = sim.state.find(key)
+    assert camera is not None
+    return next(s for s in camera.settings["streams"] if s["type"] == "main")
+
+
+async def test_main_stream_encoding_frame_rate_bitrate(
+    hass: HomeAssistant, tums_sim: TumsSimulator, tums_entry: MockConfigEntry
+) -> None:
+    registry = er.async_get(hass)
+    await setup_entry(hass, tums_entry)
+
+    def select(key: str) -> str:
+        found = registry.async_get_entity_id("select", DOMAIN, f"{AK}_{IPC2}_{key}")
+        assert found is not None, key
+        return found
+
+    encoding = select("main_encoding")
+    assert current(hass, encoding).state == "H265"
+    assert current(hass, encoding).attributes["options"] == ["H264", "H265"]
+    hidden = [select(k) for k in ("main_frame_rate", "main_bitrate", "main_bitrate_type")]
+    for entity_id in hidden:
+        entry = registry.async_get(entity_id)
+        assert entry is not None
+        assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+        registry.async_update_entity(entity_id, disabled_by=None)
+    await hass.config_entries.async_reload(tums_entry.entry_id)
+    await hass.async_block_till_done()
+    frame_rate, bitrate, bitrate_type = hidden
+    assert current(hass, frame_rate).state == "25"
+    assert current(hass, frame_rate).attributes["options"] == [
+        "1",
+        "5",
+        "10",
+        "15",
+        "20",
+        "25",
+        "30",
+    ]
+    assert current(hass, bitrate).state == "3072"
+    assert current(hass, bitrate_type).state == "vbr"
+
+    for entity_id, option in (
+        (encoding, "H264"),
+        (frame_rate, "15"),
+        (bitrate, "2048"),
+        (bitrate_type, "cbr"),
+    ):
+        await hass.services.async_call(
+            "select",
+            SERVICE_SELECT_OPTION,
+            {ATTR_ENTITY_ID: entity_id, ATTR_OPTION: option},
+            blocking=True,
+        )
+        assert current(hass, entity_id).state == option
+    stream = main_stream(tums_sim, IPC2)
+    assert (stream["encodeType"], stream["frameRate"]) == ("H264", 65551)
+    assert (stream["bitrate"], stream["bitrateType"]) == (2048, "cbr")

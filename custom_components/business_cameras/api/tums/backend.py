@@ -37,6 +37,8 @@ from .parsers import (
     DeviceInfo,
     DeviceRef,
     FirmwareInfo,
+    first,
+    frame_rate_fps,
     normalise_mac,
     stream_settings,
     to_bool,
@@ -67,6 +69,20 @@ IMAGE_FIELDS: Final = {
 # searchDay (1.4.5.7) names no time zone; the only day boundary the document defines is
 # Beijing time's (1.4.4.24), so the cloud's "today" is China Standard Time.
 CLOUD_TZ: Final = dt.timezone(dt.timedelta(hours=8), "CST")
+# 1.4.4.16 main-stream lists kept besides resolutions (the table's spelling first, then the
+# example's; part 2 section 11 item 15).
+STREAM_CHOICES: Final = ("encodeTypes", "frameRates", "bitrates", "bitrateTypes")
+_SPELLINGS: Final = {"bitrates": "bitRates", "bitrateTypes": "bitRateTypes"}
+# 1.4.4.18 field, allowed values and wire form of each main-stream setting (frame rates are
+# fps + 65536 on the wire).
+MAIN_STREAM_FIELDS: Final[
+    dict[Setting, Callable[[Device], tuple[str, tuple[Any, ...], Callable[[Any], Any]]]]
+] = {
+    Setting.MAIN_ENCODING: lambda d: ("encodeType", d.encodings, str),
+    Setting.MAIN_FRAME_RATE: lambda d: ("frameRate", d.frame_rates, lambda v: int(v) + 65536),
+    Setting.MAIN_BITRATE: lambda d: ("bitrate", d.bitrates, int),
+    Setting.MAIN_BITRATE_TYPE: lambda d: ("bitrateType", d.bitrate_types, str),
+}
 # Detections switched through 1.4.8.3 (no read-back): the alarmType of each.
 DETECTIONS: Final = {
     Setting.MOTION_DETECTION: AlarmType.MOTION,
@@ -269,6 +285,10 @@ class TumsBackend:
                     flip_modes=FLIP_MODES if _CAP.IMAGE_ADJUST in caps_of(key) else (),
                     write_only=WRITE_ONLY,
                     resolutions=options[key].resolutions if key in options else (),
+                    encodings=options[key].encodings if key in options else (),
+                    frame_rates=options[key].frame_rates if key in options else (),
+                    bitrates=options[key].bitrates if key in options else (),
+                    bitrate_types=options[key].bitrate_types if key in options else (),
                 )
             )
         return devices
@@ -323,6 +343,7 @@ class TumsBackend:
         caps |= probe.capabilities
         options.ir_modes = probe.ir_modes
         options.resolutions = probe.resolutions
+        _stream_options(probe, options)
         if parent is None and (
             (info.qr_code and info.qr_code in self._flow_ids)
             or normalise_mac(info.mac) in self._flow_ids
@@ -369,7 +390,14 @@ class TumsBackend:
             caps.add(_CAP.IR_MODE)
         video = await self._soft(self._client.get_video_capability(target), "video capability")
         complete = complete and video is not None
-        return Probe(frozenset(caps), ir_modes, _main_resolutions(video or {})), complete
+        main = _main_stream(video or {})
+        choices = tuple(
+            (name, tuple(str(v) for v in values))
+            for name in STREAM_CHOICES
+            if isinstance(values := first(main, name, _SPELLINGS.get(name, name)), list)
+        )
+        found = Probe(frozenset(caps), ir_modes, _str_tuple(main.get("resolutions")), choices)
+        return found, complete
 
     async def _flow_devices(self) -> set[str]:
         """Device codes and MACs of the IPCs that count people (1.4.7.1; project apps only)."""
@@ -706,6 +734,11 @@ class TumsBackend:
             await self._client.set_image(ref, {"flip": str(value)})
         elif setting is Setting.MAIN_RESOLUTION:
             await self._client.set_video_streams(ref, [{"type": "main", "resolution": str(value)}])
+        elif setting in MAIN_STREAM_FIELDS:
+            field, allowed, convert = MAIN_STREAM_FIELDS[setting](device)
+            if value not in allowed:
+                raise ValueError(f"{setting} must be one of {', '.join(map(str, allowed))}")
+            await self._client.set_video_streams(ref, [{"type": "main", field: convert(value)}])
         elif setting is Setting.LOOP_RECORDING:
             await self._client.set_record_loop(ref, bool(value))
         elif setting is Setting.SCHEDULED_REBOOT:
@@ -831,16 +864,36 @@ class _Options:
 
     ir_modes: tuple[str, ...] = ()
     resolutions: tuple[str, ...] = ()
+    encodings: tuple[str, ...] = ()
+    frame_rates: tuple[int, ...] = ()
+    bitrates: tuple[int, ...] = ()
+    bitrate_types: tuple[str, ...] = ()
 
 
-def _main_resolutions(capability: Mapping[str, Any]) -> tuple[str, ...]:
-    """The ``resolutions`` of the main stream in 1.4.4.16."""
+def _main_stream(capability: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The main stream's entry of 1.4.4.16 ``streamCapabilityList``."""
     for entry in capability.get("streamCapabilityList") or ():
         if isinstance(entry, dict) and entry.get("type") == "main":
-            found = entry.get("resolutions")
-            if isinstance(found, list):
-                return tuple(str(item) for item in found)
-    return ()
+            return entry
+    return {}
+
+
+def _str_tuple(values: object) -> tuple[str, ...]:
+    return tuple(str(item) for item in values) if isinstance(values, list) else ()
+
+
+def _int_choices(values: Iterable[str], convert: Callable[[object], int | None]) -> tuple[int, ...]:
+    """Sorted distinct ints of a capability list; entries that are no number are skipped."""
+    return tuple(sorted({v for item in values if (v := convert(item)) is not None}))
+
+
+def _stream_options(probe: Probe, options: _Options) -> None:
+    """The main-stream choices of a probe as the model's Device fields want them."""
+    main = dict(probe.main_stream)
+    options.encodings = main.get("encodeTypes", ())
+    options.frame_rates = _int_choices(main.get("frameRates", ()), frame_rate_fps)
+    options.bitrates = _int_choices(main.get("bitrates", ()), to_int)
+    options.bitrate_types = main.get("bitrateTypes", ())
 
 
 def _shown(block: object) -> bool | None:

@@ -17,7 +17,7 @@ from typing import Any, Final, TypeIs
 
 from ..model import Capability
 
-VERSION: Final = 1
+VERSION: Final = 2  # 2: main-stream choices besides resolutions
 DEFAULT_MAX_AGE: Final = 24 * 3600.0
 # The capabilities the four requests decide; nothing else is ever cached.
 PROBED: Final = frozenset(
@@ -42,6 +42,8 @@ class Probe:
     capabilities: frozenset[Capability] = frozenset()
     ir_modes: tuple[str, ...] = ()
     resolutions: tuple[str, ...] = ()
+    # The main stream's other 1.4.4.16 lists, by name (encodeTypes, frameRates, bitrates ...).
+    main_stream: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,7 @@ class _Entry:
             "capabilities": sorted(self.probe.capabilities),
             "ir_modes": list(self.probe.ir_modes),
             "resolutions": list(self.probe.resolutions),
+            "main_stream": {name: list(values) for name, values in self.probe.main_stream},
             "firmware": self.firmware,
         }
 
@@ -69,6 +72,7 @@ class _Entry:
         model, read_at, firmware = data.get("model"), data.get("read_at"), data.get("firmware")
         caps = data.get("capabilities")
         ir_modes, resolutions = data.get("ir_modes"), data.get("resolutions")
+        main_stream = data.get("main_stream", {})
         if (
             not _str_or_none(model)
             or not _str_or_none(firmware)
@@ -78,11 +82,18 @@ class _Entry:
             or not _str_list(caps)
             or not _str_list(ir_modes)
             or not _str_list(resolutions)
+            or not isinstance(main_stream, Mapping)
+            or not all(isinstance(k, str) and _str_list(v) for k, v in main_stream.items())
             # A name this version does not derive means another meaning: read the device again.
             or not set(caps) <= PROBED
         ):
             return None
-        probe = Probe(frozenset(Capability(c) for c in caps), tuple(ir_modes), tuple(resolutions))
+        probe = Probe(
+            frozenset(Capability(c) for c in caps),
+            tuple(ir_modes),
+            tuple(resolutions),
+            tuple((name, tuple(values)) for name, values in sorted(main_stream.items())),
+        )
         return cls(model, float(read_at), probe, firmware)
 
 

@@ -544,6 +544,8 @@ def stream_settings(entry: Mapping[str, Any]) -> StreamSettings:
         bitrate_kbps=to_int(entry.get("bitrate")),
         bitrate_type=to_str(entry.get("bitrateType")),
         quality=str(quality) if quality is not None else None,
+        encoding=to_str(entry.get("encodeType")),
+        frame_rate=frame_rate_fps(entry.get("frameRate")),
     )
 
 
