@@ -273,6 +273,7 @@ ZH: dict[str, str] = {
     "Main stream bitrate type": "主码流码率类型",
     "Constant": "定码率",
     "Variable": "变码率",
+    "Restart load {index}": "重启负载 {index}",
 }
 
 

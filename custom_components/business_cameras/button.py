@@ -1,4 +1,4 @@
-"""Buttons: manual alarm per channel, reboot (disabled by default)."""
+"""Buttons: manual alarm, PTZ origin, focus, clock sync, solar load restart, reboot."""
 
 from __future__ import annotations
 
@@ -66,6 +66,17 @@ BUTTONS: tuple[CamerasButtonDescription, ...] = (
         action=Action.SYNC_CLOCK,
     ),
     CamerasButtonDescription(
+        key="restart_solar_load",
+        translation_key="restart_solar_load",
+        device_class=ButtonDeviceClass.RESTART,
+        entity_category=EntityCategory.CONFIG,
+        # Power-cycles whatever the load feeds (often a camera): never one click by accident.
+        entity_registry_enabled_default=False,
+        supported_fn=has(Capability.SOLAR_LOAD_RESTART),
+        device_index_fn=lambda device: device.solar_loads,
+        action=Action.RESTART_SOLAR_LOAD,
+    ),
+    CamerasButtonDescription(
         key="reboot",
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
@@ -94,8 +105,9 @@ class CamerasButton(CamerasEntity, ButtonEntity):
     async def async_press(self) -> None:
         """Run the action."""
         action = self.entity_description.action
+        extra = {} if self._index is None else {"index": self._index}
         try:
-            await self.coordinator.backend.async_action(self.device, action)
+            await self.coordinator.backend.async_action(self.device, action, **extra)
         except CameraError as err:
             raise HomeAssistantError(
                 translation_domain=DOMAIN,

@@ -32,6 +32,8 @@ class CamerasEntityDescription(EntityDescription):
     supported_fn: Callable[[Device], bool] = lambda device: True
     needs: frozenset[StateGroup] = frozenset()
     index_fn: Callable[[DeviceState], Iterable[int]] | None = None
+    # The same from the device itself (what it has, not what it reports now): solar loads.
+    device_index_fn: Callable[[Device], Iterable[int]] | None = None
     # An entity whose value survives the device going offline (connectivity).
     always_available: bool = False
 
@@ -162,6 +164,12 @@ def build_entities[E: CamerasEntity, D: CamerasEntityDescription](
     for device in coordinator.devices.values():
         for description in descriptions:
             if not description.supported_fn(device):
+                continue
+            if description.device_index_fn is not None:
+                entities.extend(
+                    factory(coordinator, device, description, index)
+                    for index in description.device_index_fn(device)
+                )
                 continue
             if description.index_fn is None:
                 entities.append(factory(coordinator, device, description, None))

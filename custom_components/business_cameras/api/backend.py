@@ -24,6 +24,7 @@ class Action(StrEnum):
     RESET_ZOOM_FOCUS = "reset_zoom_focus"
     SYNC_CLOCK = "sync_clock"  # set the device clock to now
     UPDATE_FIRMWARE = "update_firmware"  # install the newest firmware the platform knows
+    RESTART_SOLAR_LOAD = "restart_solar_load"  # ``index``: one of Device.solar_loads
 
 
 class Setting(StrEnum):

@@ -55,6 +55,7 @@ class Capability(StrEnum):
     ALARM_INPUT = "alarm_input"  # the alarm input can be switched on and off
     ALARM_OUTPUT = "alarm_output"  # the alarm output can be switched on and off
     EVENT_POLLING = "event_polling"  # events can be read back when nothing pushes them
+    SOLAR_LOAD_RESTART = "solar_load_restart"  # each of several loads can be power-cycled
 
 
 class StateGroup(StrEnum):
@@ -146,6 +147,7 @@ class Device:
     frame_rates: tuple[int, ...] = ()  # fps
     bitrates: tuple[int, ...] = ()  # kbit/s
     bitrate_types: tuple[str, ...] = ()  # "cbr", "vbr"
+    solar_loads: tuple[int, ...] = ()  # load numbers of a solar supply with several loads
     # Settings the platform can write but never read back: their entities are optimistic.
     write_only: frozenset[Setting] = frozenset()
 

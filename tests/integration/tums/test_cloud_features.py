@@ -196,3 +196,31 @@ async def test_events_are_read_from_recordings_without_push(
     await hass.async_block_till_done()
     assert current(hass, events).state == before
     assert_no_traceback(caplog)
+
+
+@pytest.mark.parametrize("tums_options", [{"solar": 2}])
+async def test_solar_loads_restart_one_by_one(
+    hass: HomeAssistant, tums_sim: TumsSimulator, tums_entry: MockConfigEntry
+) -> None:
+    single, multi = tums_sim.state.devices[-2:]
+    await setup_entry(hass, tums_entry)
+    registry = er.async_get(hass)
+    unique = f"{AK}_{single.qr_code}_restart_solar_load"
+    assert not [e for e in registry.entities.values() if e.unique_id.startswith(unique)]
+    buttons = [
+        entity(hass, "button", f"{multi.qr_code}_restart_solar_load_{load}") for load in (1, 2, 3)
+    ]
+    for button in buttons:
+        found = registry.async_get(button)
+        assert found is not None
+        assert found.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    await enable(hass, tums_entry, buttons[1])
+    resets = tums_sim.requests["/evcs/open/chargingDeviceManager/v1/solarLoadReset"]
+    await hass.services.async_call("button", "press", {ATTR_ENTITY_ID: buttons[1]}, blocking=True)
+    assert tums_sim.requests["/evcs/open/chargingDeviceManager/v1/solarLoadReset"] == resets + 1
+    # The supply refuses while discharging is prohibited (status 5): a translated error.
+    tums_sim.set_solar(multi.qr_code, status="5", drift=False)
+    with pytest.raises(HomeAssistantError):
+        await hass.services.async_call(
+            "button", "press", {ATTR_ENTITY_ID: buttons[1]}, blocking=True
+        )

@@ -289,6 +289,7 @@ class TumsBackend:
                     frame_rates=options[key].frame_rates if key in options else (),
                     bitrates=options[key].bitrates if key in options else (),
                     bitrate_types=options[key].bitrate_types if key in options else (),
+                    solar_loads=options[key].solar_loads if key in options else (),
                 )
             )
         return devices
@@ -301,9 +302,20 @@ class TumsBackend:
             return frozenset()
         if info.is_solar and parent is None:
             # A solar power supply: its own endpoints (1.4.4.19...), none of the camera ones.
-            return frozenset(
-                {_CAP.CONNECTIVITY, _CAP.SOLAR, _CAP.REBOOT, _CAP.FIRMWARE, _CAP.FIRMWARE_UPDATE}
-            )
+            solar = {
+                _CAP.CONNECTIVITY,
+                _CAP.SOLAR,
+                _CAP.REBOOT,
+                _CAP.FIRMWARE,
+                _CAP.FIRMWARE_UPDATE,
+            }
+            # 1.4.4.22 restarts one of several loads; the schedule (1.4.4.20) lists them.
+            slots = await self._soft(self._client.get_solar_schedule(ref), "solar loads")
+            loads = sorted({slot.load for slot in slots or () if slot.load is not None})
+            if len(loads) > 1:
+                options.solar_loads = tuple(loads)
+                solar.add(_CAP.SOLAR_LOAD_RESTART)
+            return frozenset(solar)
         caps: set[Capability] = {_CAP.TIMING, _CAP.SYNC_CLOCK, _CAP.CONNECTIVITY}
         key = channel_key(parent, ref.channel_id or 0) if parent is not None else device_key(info)
         if key in self._local_streams:
@@ -793,6 +805,11 @@ class TumsBackend:
             await self._client.reboot_device(ref)
         elif action is Action.SYNC_CLOCK and _CAP.SYNC_CLOCK in caps:
             await self._client.sync_time(ref)
+        elif action is Action.RESTART_SOLAR_LOAD and _CAP.SOLAR_LOAD_RESTART in caps:
+            load = int(kwargs.get("index", 0))
+            if load not in device.solar_loads:
+                raise UnsupportedError(f"{device.key} has no load {load}")
+            await self._client.reset_solar_load(ref, load)
         elif action is Action.UPDATE_FIRMWARE and _CAP.FIRMWARE_UPDATE in caps:
             await self._client.upgrade_device(ref)
             # The new firmware may answer the capability requests differently.
@@ -868,6 +885,7 @@ class _Options:
     frame_rates: tuple[int, ...] = ()
     bitrates: tuple[int, ...] = ()
     bitrate_types: tuple[str, ...] = ()
+    solar_loads: tuple[int, ...] = ()
 
 
 def _main_stream(capability: Mapping[str, Any]) -> Mapping[str, Any]:
