@@ -28,7 +28,7 @@ from .api.errors import (
     LockedError,
     RateLimitedError,
 )
-from .api.model import CameraEvent, Device, DeviceState, EventType, StateGroup
+from .api.model import CameraEvent, Capability, Device, DeviceState, EventType, StateGroup
 from .const import (
     CONF_SCAN_INTERVAL,
     DEFAULT_SCAN_INTERVAL,
@@ -62,6 +62,10 @@ SLOW_GROUPS: dict[StateGroup, int] = {
     StateGroup.CHANNEL_PUSH: 10,
     StateGroup.OSD: 10,
 }
+
+# Groups read only for the devices whose enabled entities need them (one request per device:
+# a TUMS camera's recording list), not for every device once any entity needs them.
+PER_DEVICE_GROUPS: frozenset[StateGroup] = frozenset({StateGroup.EVENTS})
 
 EventListener = Callable[[CameraEvent], None]
 # Every this many polls the device list is read again, to pick up added or removed channels.
@@ -97,6 +101,7 @@ class CamerasCoordinator(DataUpdateCoordinator[CamerasData]):
         self.backend = backend
         self.devices: dict[str, Device] = {}
         self._needs: Counter[StateGroup] = Counter()
+        self._device_needs: Counter[tuple[StateGroup, str]] = Counter()
         self._due: set[StateGroup] = set()
         self._cycle = 0
         self._event_listeners: dict[str, list[EventListener]] = {}
@@ -133,8 +138,11 @@ class CamerasCoordinator(DataUpdateCoordinator[CamerasData]):
         groups = self._groups_for_this_cycle()
         if self.data is not None and self._cycle % DEVICE_RESCAN_CYCLES == 0:
             await self._async_check_device_list()
+        per_device = groups & PER_DEVICE_GROUPS
         try:
-            states = await self.backend.async_get_state(self.devices, groups)
+            states = await self.backend.async_get_state(self.devices, groups - per_device)
+            for group in per_device:
+                await self._async_read_per_device(group, states)
         except CameraError as err:
             self._raise_for(err)
         self._clear_issues()
@@ -292,17 +300,48 @@ class CamerasCoordinator(DataUpdateCoordinator[CamerasData]):
         for issue in (ISSUE_CERTIFICATE_CHANGED, ISSUE_ACCOUNT_LOCKED, ISSUE_CLOCK_SKEW):
             ir.async_delete_issue(self.hass, DOMAIN, f"{issue}_{entry_id}")
 
+    async def _async_read_per_device(
+        self, group: StateGroup, states: dict[str, DeviceState]
+    ) -> None:
+        """Read ``group`` for the online devices an enabled entity of theirs needs it for.
+
+        Only devices that offer it by polling (EVENT_POLLING) are asked: the other backends
+        push their events.
+        """
+        wanted = {
+            key: device
+            for key, device in self.devices.items()
+            if self._device_needs[(group, key)] > 0
+            and Capability.EVENT_POLLING in device.capabilities
+            and key in states
+            and states[key].online
+        }
+        if not wanted:
+            return
+        found = await self.backend.async_get_state(wanted, {group})
+        for key, state in found.items():
+            if key in states:
+                states[key].polled_events.extend(state.polled_events)
+
     @callback
-    def async_register_needs(self, groups: Iterable[StateGroup]) -> CALLBACK_TYPE:
-        """Record that an enabled entity reads ``groups``; the returned callback forgets it."""
+    def async_register_needs(
+        self, groups: Iterable[StateGroup], device_key: str | None = None
+    ) -> CALLBACK_TYPE:
+        """Record that an enabled entity (of ``device_key``) reads ``groups``.
+
+        The returned callback forgets it.
+        """
         groups = tuple(groups)
         new = [group for group in groups if self._needs[group] == 0]
         self._needs.update(groups)
         self._due.update(new)
+        per_device = [(g, device_key) for g in groups if g in PER_DEVICE_GROUPS and device_key]
+        self._device_needs.update(per_device)
 
         @callback
         def _release() -> None:
             self._needs.subtract(groups)
+            self._device_needs.subtract(per_device)
 
         return _release
 

@@ -98,7 +98,9 @@ class CamerasEntity(CoordinatorEntity[CamerasCoordinator]):
         await super().async_added_to_hass()
         if self.entity_description.needs:
             self.async_on_remove(
-                self.coordinator.async_register_needs(self.entity_description.needs)
+                self.coordinator.async_register_needs(
+                    self.entity_description.needs, self._device.key
+                )
             )
 
     def _update_concerns_me(self) -> bool:

@@ -206,7 +206,8 @@ async def test_solar_loads_restart_one_by_one(
     await setup_entry(hass, tums_entry)
     registry = er.async_get(hass)
     unique = f"{AK}_{single.qr_code}_restart_solar_load"
-    assert not [e for e in registry.entities.values() if e.unique_id.startswith(unique)]
+    entries = er.async_entries_for_config_entry(registry, tums_entry.entry_id)
+    assert not [e for e in entries if e.unique_id.startswith(unique)]
     buttons = [
         entity(hass, "button", f"{multi.qr_code}_restart_solar_load_{load}") for load in (1, 2, 3)
     ]
@@ -224,3 +225,33 @@ async def test_solar_loads_restart_one_by_one(
         await hass.services.async_call(
             "button", "press", {ATTR_ENTITY_ID: buttons[1]}, blocking=True
         )
+
+
+async def test_recordings_are_read_only_for_cameras_with_enabled_event_entities(
+    hass: HomeAssistant, tums_sim: TumsSimulator, tums_entry: MockConfigEntry
+) -> None:
+    search = "/vms/open/webServer/v2/searchVideo"
+    await setup_entry(hass, tums_entry)
+    coordinator = tums_entry.runtime_data.coordinator
+
+    async def searches_per_poll() -> int:
+        before = tums_sim.requests[search]
+        await coordinator.async_refresh()
+        await hass.async_block_till_done()
+        return tums_sim.requests[search] - before
+
+    everyone = await searches_per_poll()
+    assert everyone == 9  # IPC 1..5 and the NVR's four channels
+    registry = er.async_get(hass)
+    ipc2_events = [
+        e.entity_id
+        for e in er.async_entries_for_config_entry(registry, tums_entry.entry_id)
+        if e.unique_id.startswith(f"{AK}_{IPC2}_") and e.domain in ("binary_sensor", "event")
+    ]
+    assert ipc2_events
+    for entity_id in ipc2_events:
+        registry.async_update_entity(entity_id, disabled_by=er.RegistryEntryDisabler.USER)
+    await hass.config_entries.async_reload(tums_entry.entry_id)
+    await hass.async_block_till_done()
+    coordinator = tums_entry.runtime_data.coordinator
+    assert await searches_per_poll() == everyone - 1
