@@ -1234,6 +1234,34 @@ async def check_tums(api: HassApi, demo: Demo) -> str:
     return f"TUMS: {len(online)} devices and NVR channels online"
 
 
+async def check_tums_push(api: HassApi, demo: Demo) -> str:
+    """The TUMS simulator pushes motion of TUMS_EVENT_DEVICE; its motion sensor turns on."""
+    devices = await api.ws_command("config/device_registry/list")
+    entry_id = demo.entries[TUMS_TITLE]
+    device_ids = {
+        d["id"]
+        for d in devices
+        if d.get("name") == TUMS_EVENT_DEVICE and entry_id in d.get("config_entries", [])
+    }
+    of_entry = set(entities_of(demo.registry, entry_id, "binary_sensor", "motion"))
+    motion = [
+        str(r["entity_id"])
+        for r in demo.registry
+        if r["entity_id"] in of_entry and r.get("device_id") in device_ids
+    ]
+    if len(motion) != 1:
+        raise DemoError(f"no single TUMS motion sensor of {TUMS_EVENT_DEVICE!r}: {motion}")
+    body = {"kind": "movementDetected", "device_id": demo.tums_device}
+    answer = await control(api.session, TUMS_CONTROL_URL + "/push", body)
+    state = await wait_for_state(api, motion[0], lambda s: s["state"] == "on", EVENT_TIMEOUT)
+    if state["state"] != "on":
+        raise DemoError(
+            f"TUMS simulator answered {answer} but {motion[0]} is {state['state']!r} after "
+            f"{EVENT_TIMEOUT:.0f} s; see .demo/home-assistant.log and .demo/tums.log"
+        )
+    return f"TUMS push: simulator answered {answer}; {motion[0]} is on"
+
+
 async def self_check(api: HassApi, demo: Demo) -> bool:
     """The checks behind --exit-after-setup; prints one line each."""
     checks: list[Callable[[], Awaitable[str]]] = [
@@ -1245,6 +1273,7 @@ async def self_check(api: HassApi, demo: Demo) -> bool:
         lambda: check_face(api, demo),
         lambda: check_sunmi_motion(api, demo),
         lambda: check_tums(api, demo),
+        lambda: check_tums_push(api, demo),
     ]
     ok = True
     say(f"check: {len(demo.motion)} NVR motion binary sensors, none unavailable")

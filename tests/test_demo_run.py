@@ -14,6 +14,7 @@ from scripts.demo import (
     SIM_HOST,
     SIM_PORT,
     SUNMI_CAMERAS,
+    TUMS_CONTROL_PORT,
     TUMS_HOST,
     TUMS_PORT,
     port_is_free,
@@ -28,6 +29,7 @@ def demo_ports() -> list[tuple[str, int, socket.SocketKind]]:
         (SIM_HOST, SIM_PORT, socket.SOCK_STREAM),
         (SIM_HOST, SIM_CONTROL_PORT, socket.SOCK_STREAM),
         (TUMS_HOST, TUMS_PORT, socket.SOCK_STREAM),
+        (TUMS_HOST, TUMS_CONTROL_PORT, socket.SOCK_STREAM),
     ]
     for camera in SUNMI_CAMERAS:
         for port in (443, 10021, camera.control_port):
@@ -57,6 +59,7 @@ async def test_demo_exit_after_setup() -> None:
     text = out.decode()
     assert process.returncode == 0, text
     assert "all checks passed" in text
+    assert "check: TUMS push: simulator answered" in text
     assert "demo / demo-password" in text
     for camera in SUNMI_CAMERAS:
         assert f"{camera.model} {camera.sn}" in text
