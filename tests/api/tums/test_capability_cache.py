@@ -16,6 +16,8 @@ from custom_components.business_cameras.api.tums.capability_cache import (
     Probe,
 )
 from custom_components.business_cameras.api.tums.client import Path
+from custom_components.business_cameras.api.tums.errors import DeviceUnsupportedError
+from custom_components.business_cameras.api.tums.parsers import DeviceRef
 from simulators.tums import TumsSimulator
 
 from .conftest import ClientFactory, SimFactory
@@ -265,6 +267,29 @@ async def test_soft_failures_and_unlicensed_devices_are_not_cached(
     backend = await _backend(sim, make_client, cache)
     await backend.async_get_devices()
     assert len(cache) == 18 + 2 * 4 - 2  # IPC1 unlicensed, one camera's lamp answer was garbage
+
+
+async def test_not_supported_is_a_lasting_answer_and_cached(
+    make_sim: SimFactory, make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim = await make_sim(HOST)
+    cache = CapabilityCache()
+    backend = await _backend(sim, make_client, cache)
+    client = backend._client  # the one request this model refuses is patched below
+    real = client.get_supplement_lamp_capability
+
+    async def no_lamp(ref: DeviceRef) -> dict[str, Any]:
+        if ref.qr_code == IPC1:
+            raise DeviceUnsupportedError(-80391, "not supported", "lamp")
+        return await real(ref)
+
+    monkeypatch.setattr(client, "get_supplement_lamp_capability", no_lamp)
+    devices = {d.key: d for d in await backend.async_get_devices()}
+    assert Capability.IR_MODE not in devices[IPC1].capabilities
+    assert Capability.PTZ_RESET in devices[IPC1].capabilities
+    cached = cache.get(IPC1, devices[IPC1].model)
+    assert cached is not None
+    assert cached.ir_modes == ()
 
 
 async def test_model_change_and_firmware_upgrade_read_again(

@@ -29,6 +29,7 @@ from .capability_cache import CapabilityCache, Probe
 from .client import AppType, TumsClient
 from .errors import (
     DeviceOfflineError,
+    DeviceUnsupportedError,
     NotLicensedError,
     PushTargetInUseError,
     RateLimitedError,
@@ -179,6 +180,22 @@ class TumsBackend:
         for task in list(self._tasks):
             task.cancel()
         self._tasks.clear()
+
+    async def _asked[T](self, call: Awaitable[T], what: str) -> tuple[T | None, bool]:
+        """The answer, and whether the cloud gave one.
+
+        "Not supported" is a lasting answer (worth caching); a timeout or a bad reply is not.
+        """
+        try:
+            return await call, True
+        except DeviceUnsupportedError as err:
+            _LOGGER.debug("%s not supported: %s", what, err)
+            return None, True
+        except CameraError as err:
+            if not _is_soft(err):
+                raise
+            _LOGGER.debug("%s unavailable: %s", what, err)
+            return None, False
 
     async def _soft[T](self, call: Awaitable[T], what: str) -> T | None:
         try:
@@ -369,11 +386,8 @@ class TumsBackend:
         A failed request adds nothing; what the others answered still counts.
         """
         caps: set[Capability] = set()
-        complete = True
-        capability = await self._soft(self._client.get_capability(target), "capability")
-        if capability is None:
-            complete = False
-        else:
+        capability, complete = await self._asked(self._client.get_capability(target), "capability")
+        if capability is not None:
             flags = {k for k, v in capability.items() if str(v).strip() == "1"}
             alarm_lists = capability.get("msg_alarm_list") or capability.get(
                 "msg_alarm_separate_list"
@@ -389,19 +403,21 @@ class TumsBackend:
             # 1.4.3.2: without either set, a camera pushes motion and tampering only.
             if flags & {"smart_msg_push_capability", "linkage_capability"}:
                 caps.add(_CAP.SMART_EVENTS)
-        ptz = await self._soft(self._client.get_ptz_reset_support(target), "ptz support")
-        complete = complete and ptz is not None
+        ptz, answered = await self._asked(self._client.get_ptz_reset_support(target), "ptz")
+        complete = complete and answered
         if ptz:
             caps.add(_CAP.PTZ_RESET)
-        lamp = await self._soft(self._client.get_supplement_lamp_capability(target), "lamp")
-        complete = complete and lamp is not None
+        lamp, answered = await self._asked(
+            self._client.get_supplement_lamp_capability(target), "lamp"
+        )
+        complete = complete and answered
         ir_modes: tuple[str, ...] = ()
         modes = (lamp or {}).get("nightVisionModeRange")
         if isinstance(modes, list) and modes:
             ir_modes = tuple(str(mode) for mode in modes)
             caps.add(_CAP.IR_MODE)
-        video = await self._soft(self._client.get_video_capability(target), "video capability")
-        complete = complete and video is not None
+        video, answered = await self._asked(self._client.get_video_capability(target), "video")
+        complete = complete and answered
         main = _main_stream(video or {})
         choices = tuple(
             (name, tuple(str(v) for v in values))
