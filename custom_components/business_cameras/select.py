@@ -39,10 +39,39 @@ class CamerasSelectDescription(CamerasEntityDescription, SelectEntityDescription
 
 
 def _main_str(state: DeviceState, attr: str) -> str | None:
-    """A main-stream number as the option string it is offered as."""
+    """A main-stream value as the option string it is offered as."""
     main = state.streams.get("main")
     value = None if main is None else getattr(main, attr)
     return None if value is None else str(value)
+
+
+def _main_stream(
+    key: str, choices: str, attr: str, setting: Setting, *, tuning: bool = False
+) -> CamerasSelectDescription:
+    """A main-stream setting offered with the model's ``choices`` (a Device field).
+
+    ``tuning`` ones (frame rate, bitrate and its type) are disabled by default; numeric
+    choices are written back as ints.
+    """
+
+    def offered(device: Device) -> list[str]:
+        return [str(choice) for choice in getattr(device, choices)]
+
+    numeric = setting in (Setting.MAIN_FRAME_RATE, Setting.MAIN_BITRATE)
+    return CamerasSelectDescription(
+        key=key,
+        translation_key=key,
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=not tuning,
+        supported_fn=lambda device: Capability.STREAM_SETTINGS in device.capabilities
+        and bool(getattr(device, choices)),
+        needs=frozenset({StateGroup.STREAMS}),
+        options_fn=offered,
+        value_fn=lambda state: _main_str(state, attr),
+        setting=setting,
+        group=StateGroup.STREAMS,
+        to_value=int if numeric else (lambda option: option),
+    )
 
 
 SELECTS: tuple[CamerasSelectDescription, ...] = (
@@ -69,18 +98,7 @@ SELECTS: tuple[CamerasSelectDescription, ...] = (
         setting=Setting.IR_MODE,
         group=StateGroup.IMAGE,
     ),
-    CamerasSelectDescription(
-        key="main_resolution",
-        translation_key="main_resolution",
-        entity_category=EntityCategory.CONFIG,
-        supported_fn=lambda device: Capability.STREAM_SETTINGS in device.capabilities
-        and bool(device.resolutions),
-        needs=frozenset({StateGroup.STREAMS}),
-        options_fn=lambda device: list(device.resolutions),
-        value_fn=lambda s: None if (main := s.streams.get("main")) is None else main.resolution,
-        setting=Setting.MAIN_RESOLUTION,
-        group=StateGroup.STREAMS,
-    ),
+    _main_stream("main_resolution", "resolutions", "resolution", Setting.MAIN_RESOLUTION),
     CamerasSelectDescription(
         key="rotation",
         translation_key="rotation",
@@ -94,58 +112,13 @@ SELECTS: tuple[CamerasSelectDescription, ...] = (
         group=StateGroup.IMAGE,
         to_value=int,
     ),
-    CamerasSelectDescription(
-        key="main_encoding",
-        translation_key="main_encoding",
-        entity_category=EntityCategory.CONFIG,
-        supported_fn=lambda device: Capability.STREAM_SETTINGS in device.capabilities
-        and bool(device.encodings),
-        needs=frozenset({StateGroup.STREAMS}),
-        options_fn=lambda device: list(device.encodings),
-        value_fn=lambda s: None if (main := s.streams.get("main")) is None else main.encoding,
-        setting=Setting.MAIN_ENCODING,
-        group=StateGroup.STREAMS,
+    _main_stream("main_encoding", "encodings", "encoding", Setting.MAIN_ENCODING),
+    _main_stream(
+        "main_frame_rate", "frame_rates", "frame_rate", Setting.MAIN_FRAME_RATE, tuning=True
     ),
-    CamerasSelectDescription(
-        key="main_frame_rate",
-        translation_key="main_frame_rate",
-        entity_category=EntityCategory.CONFIG,
-        entity_registry_enabled_default=False,
-        supported_fn=lambda device: Capability.STREAM_SETTINGS in device.capabilities
-        and bool(device.frame_rates),
-        needs=frozenset({StateGroup.STREAMS}),
-        options_fn=lambda device: [str(fps) for fps in device.frame_rates],
-        value_fn=lambda s: _main_str(s, "frame_rate"),
-        setting=Setting.MAIN_FRAME_RATE,
-        group=StateGroup.STREAMS,
-        to_value=int,
-    ),
-    CamerasSelectDescription(
-        key="main_bitrate",
-        translation_key="main_bitrate",
-        entity_category=EntityCategory.CONFIG,
-        entity_registry_enabled_default=False,
-        supported_fn=lambda device: Capability.STREAM_SETTINGS in device.capabilities
-        and bool(device.bitrates),
-        needs=frozenset({StateGroup.STREAMS}),
-        options_fn=lambda device: [str(kbps) for kbps in device.bitrates],
-        value_fn=lambda s: _main_str(s, "bitrate_kbps"),
-        setting=Setting.MAIN_BITRATE,
-        group=StateGroup.STREAMS,
-        to_value=int,
-    ),
-    CamerasSelectDescription(
-        key="main_bitrate_type",
-        translation_key="main_bitrate_type",
-        entity_category=EntityCategory.CONFIG,
-        entity_registry_enabled_default=False,
-        supported_fn=lambda device: Capability.STREAM_SETTINGS in device.capabilities
-        and bool(device.bitrate_types),
-        needs=frozenset({StateGroup.STREAMS}),
-        options_fn=lambda device: list(device.bitrate_types),
-        value_fn=lambda s: None if (main := s.streams.get("main")) is None else main.bitrate_type,
-        setting=Setting.MAIN_BITRATE_TYPE,
-        group=StateGroup.STREAMS,
+    _main_stream("main_bitrate", "bitrates", "bitrate_kbps", Setting.MAIN_BITRATE, tuning=True),
+    _main_stream(
+        "main_bitrate_type", "bitrate_types", "bitrate_type", Setting.MAIN_BITRATE_TYPE, tuning=True
     ),
     CamerasSelectDescription(
         key="image_flip",

@@ -49,6 +49,20 @@ def _port_enabled(state: DeviceState, index: int | None) -> bool | None:
     return None if port is None else port.enabled
 
 
+def _unread(key: str, capability: Capability, setting: Setting) -> CamerasSwitchDescription:
+    """A setting no platform reads back (so it is optimistic), disabled by default."""
+    return CamerasSwitchDescription(
+        key=key,
+        translation_key=key,
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        supported_fn=has(capability),
+        value_fn=lambda _s, _i: None,
+        setting=setting,
+        group=StateGroup.DETECTION,
+    )
+
+
 SWITCHES: tuple[CamerasSwitchDescription, ...] = (
     CamerasSwitchDescription(
         key="status_led",
@@ -151,36 +165,9 @@ SWITCHES: tuple[CamerasSwitchDescription, ...] = (
         setting=Setting.OSD_WEEK,
         group=StateGroup.OSD,
     ),
-    CamerasSwitchDescription(
-        key="tamper_detection",
-        translation_key="tamper_detection",
-        entity_category=EntityCategory.CONFIG,
-        entity_registry_enabled_default=False,
-        supported_fn=has(Capability.TAMPER_DETECTION),
-        value_fn=lambda _s, _i: None,  # write-only on every platform that has it
-        setting=Setting.TAMPER_DETECTION,
-        group=StateGroup.DETECTION,
-    ),
-    CamerasSwitchDescription(
-        key="alarm_input",
-        translation_key="alarm_input",
-        entity_category=EntityCategory.CONFIG,
-        entity_registry_enabled_default=False,
-        supported_fn=has(Capability.ALARM_INPUT),
-        value_fn=lambda _s, _i: None,
-        setting=Setting.ALARM_INPUT,
-        group=StateGroup.DETECTION,
-    ),
-    CamerasSwitchDescription(
-        key="alarm_output",
-        translation_key="alarm_output",
-        entity_category=EntityCategory.CONFIG,
-        entity_registry_enabled_default=False,
-        supported_fn=has(Capability.ALARM_OUTPUT),
-        value_fn=lambda _s, _i: None,
-        setting=Setting.ALARM_OUTPUT,
-        group=StateGroup.DETECTION,
-    ),
+    _unread("tamper_detection", Capability.TAMPER_DETECTION, Setting.TAMPER_DETECTION),
+    _unread("alarm_input", Capability.ALARM_INPUT, Setting.ALARM_INPUT),
+    _unread("alarm_output", Capability.ALARM_OUTPUT, Setting.ALARM_OUTPUT),
     CamerasSwitchDescription(
         key="poe_port",
         translation_key="poe_port",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from scripts import demo
@@ -33,13 +33,23 @@ async def wait_for_sim(
     within: float = 15.0,
 ) -> dict[str, Any]:
     """Poll a simulator's state until done(state); AssertionError with it after `within` s."""
+    return await _poll(lambda: sim_state(e2e, control_url), done, within, f"{control_url}/state")
+
+
+async def _poll(
+    read: Callable[[], Awaitable[dict[str, Any]]],
+    done: Callable[[Mapping[str, Any]], bool],
+    within: float,
+    what: str,
+) -> dict[str, Any]:
+    """read() until done(answer); AssertionError naming ``what`` after `within` s."""
     deadline = time.monotonic() + within
     while True:
-        state = await sim_state(e2e, control_url)
-        if done(state):
-            return state
+        answer = await read()
+        if done(answer):
+            return answer
         if time.monotonic() > deadline:
-            raise AssertionError(f"{control_url}/state not as expected after {within:.0f} s")
+            raise AssertionError(f"{what} not as expected after {within:.0f} s")
         await asyncio.sleep(0.2)
 
 
@@ -50,14 +60,12 @@ async def tums_settings(
     within: float = 15.0,
 ) -> dict[str, Any]:
     """A TUMS device's settings as the simulator holds them, once done(settings)."""
-    url = f"{demo.TUMS_CONTROL_URL}/settings"
-    deadline = time.monotonic() + within
-    while True:
+
+    async def read() -> dict[str, Any]:
+        url = f"{demo.TUMS_CONTROL_URL}/settings"
         async with e2e.session.get(url, params={"device_id": device_id}) as resp:
             assert resp.status == 200, await resp.text()
             settings: dict[str, Any] = await resp.json()
-        if done(settings):
-            return settings
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{device_id}: TUMS settings not as expected after {within:.0f} s")
-        await asyncio.sleep(0.2)
+        return settings
+
+    return await _poll(read, done, within, f"{device_id}: TUMS settings")

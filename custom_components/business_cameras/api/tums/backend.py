@@ -198,13 +198,8 @@ class TumsBackend:
             return None, False
 
     async def _soft[T](self, call: Awaitable[T], what: str) -> T | None:
-        try:
-            return await call
-        except CameraError as err:
-            if not _is_soft(err):
-                raise
-            _LOGGER.debug("%s unavailable: %s", what, err)
-            return None
+        """The answer, or None where the request failed softly (logged at debug level)."""
+        return (await self._asked(call, what))[0]
 
     # --- devices ------------------------------------------------------------------------
 
@@ -263,7 +258,7 @@ class TumsBackend:
         ) -> Callable[[], Awaitable[None]]:
             async def run() -> None:
                 found = _Options()
-                capabilities[key] = await self._capabilities(info, ref, parent, found)
+                capabilities[key] = await self._capabilities(key, info, ref, parent, found)
                 options[key] = found
 
             return run
@@ -272,11 +267,10 @@ class TumsBackend:
         if self._cache is not None:
             self._cache.retain({key for key, _, _, _ in entries})
 
-        def caps_of(key: str) -> frozenset[Capability]:
-            return capabilities.get(key, frozenset())
-
         devices = []
         for key, info, ref, parent in entries:
+            caps = capabilities.get(key, frozenset())
+            found = options.get(key, _Options())
             self._refs[key] = ref
             mac = normalise_mac(info.mac)
             if mac:
@@ -296,23 +290,23 @@ class TumsBackend:
                     ip=info.ip,
                     parent=parent,
                     channel=ref.channel_id if parent is not None else None,
-                    capabilities=caps_of(key),
+                    capabilities=caps,
                     area=areas.get(key),
-                    ir_modes=options[key].ir_modes if key in options else (),
-                    flip_modes=FLIP_MODES if _CAP.IMAGE_ADJUST in caps_of(key) else (),
+                    ir_modes=found.ir_modes,
+                    flip_modes=FLIP_MODES if _CAP.IMAGE_ADJUST in caps else (),
                     write_only=WRITE_ONLY,
-                    resolutions=options[key].resolutions if key in options else (),
-                    encodings=options[key].encodings if key in options else (),
-                    frame_rates=options[key].frame_rates if key in options else (),
-                    bitrates=options[key].bitrates if key in options else (),
-                    bitrate_types=options[key].bitrate_types if key in options else (),
-                    solar_loads=options[key].solar_loads if key in options else (),
+                    resolutions=found.resolutions,
+                    encodings=found.encodings,
+                    frame_rates=found.frame_rates,
+                    bitrates=found.bitrates,
+                    bitrate_types=found.bitrate_types,
+                    solar_loads=found.solar_loads,
                 )
             )
         return devices
 
     async def _capabilities(
-        self, info: DeviceInfo, ref: DeviceRef, parent: str | None, options: _Options
+        self, key: str, info: DeviceInfo, ref: DeviceRef, parent: str | None, options: _Options
     ) -> frozenset[Capability]:
         """What the device offers; an unlicensed device offers nothing (-88315 everywhere)."""
         if not info.licensed:
@@ -334,7 +328,6 @@ class TumsBackend:
                 solar.add(_CAP.SOLAR_LOAD_RESTART)
             return frozenset(solar)
         caps: set[Capability] = {_CAP.TIMING, _CAP.SYNC_CLOCK, _CAP.CONNECTIVITY}
-        key = channel_key(parent, ref.channel_id or 0) if parent is not None else device_key(info)
         if key in self._local_streams:
             caps.add(_CAP.LIVE_STREAM)
         if parent is None:
